@@ -1,0 +1,84 @@
+const encoder = new TextEncoder();
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+export function utf8(value: string): Uint8Array {
+  return encoder.encode(value);
+}
+
+/** Decodes UTF-8, returning null for malformed input instead of inserting U+FFFD. */
+export function utf8DecodeStrict(bytes: Uint8Array): string | null {
+  try {
+    return strictDecoder.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const LOOKUP = new Int16Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) LOOKUP[ALPHABET.charCodeAt(i)] = i;
+
+/** Unpadded base64url (RFC 4648 §5). */
+export function base64url(bytes: Uint8Array): string {
+  let out = '';
+  const n = bytes.length;
+  let i = 0;
+  for (; i + 2 < n; i += 3) {
+    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += ALPHABET[v >> 18]! + ALPHABET[(v >> 12) & 63]! + ALPHABET[(v >> 6) & 63]! + ALPHABET[v & 63]!;
+  }
+  if (i + 1 === n) {
+    const v = bytes[i]! << 16;
+    out += ALPHABET[v >> 18]! + ALPHABET[(v >> 12) & 63]!;
+  } else if (i + 2 === n) {
+    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
+    out += ALPHABET[v >> 18]! + ALPHABET[(v >> 12) & 63]! + ALPHABET[(v >> 6) & 63]!;
+  }
+  return out;
+}
+
+/**
+ * Strict unpadded base64url decoding: returns null for padding, whitespace, characters outside the
+ * alphabet, an impossible length, or non-zero unused trailing bits (so every byte string has exactly
+ * one accepted encoding).
+ */
+export function base64urlDecodeStrict(text: string): Uint8Array | null {
+  const n = text.length;
+  const rem = n & 3;
+  if (rem === 1) return null;
+  const out = new Uint8Array(((n >> 2) * 3) + (rem === 0 ? 0 : rem - 1));
+  let o = 0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const a = sextet(text, i), b = sextet(text, i + 1), c = sextet(text, i + 2), d = sextet(text, i + 3);
+    if ((a | b | c | d) < 0) return null;
+    const v = (a << 18) | (b << 12) | (c << 6) | d;
+    out[o++] = v >> 16;
+    out[o++] = (v >> 8) & 255;
+    out[o++] = v & 255;
+  }
+  if (rem === 2) {
+    const a = sextet(text, i), b = sextet(text, i + 1);
+    if ((a | b) < 0 || (b & 15) !== 0) return null;
+    out[o] = (a << 2) | (b >> 4);
+  } else if (rem === 3) {
+    const a = sextet(text, i), b = sextet(text, i + 1), c = sextet(text, i + 2);
+    if ((a | b | c) < 0 || (c & 3) !== 0) return null;
+    const v = (a << 18) | (b << 12) | (c << 6);
+    out[o++] = v >> 16;
+    out[o] = (v >> 8) & 255;
+  }
+  return out;
+}
+
+function sextet(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  return code < 128 ? LOOKUP[code]! : -1;
+}
+
+export function hex(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!]!;
+  return out;
+}
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));

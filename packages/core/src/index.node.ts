@@ -1,0 +1,7 @@
+// Selected by the `node` export condition: the same API with node:crypto doing the hashing.
+import { installBackend } from './crypto/backend.js';
+import { nodeBackend } from './crypto/node.js';
+
+installBackend(nodeBackend);
+
+export * from './index.js';

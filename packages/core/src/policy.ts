@@ -1,0 +1,254 @@
+import { z } from 'zod';
+import { argumentsHash } from './approval/hash.js';
+import { ApprovalRequest, type ActionApproval } from './approval/request.js';
+import { authorize, requirement as compileRequirement, type GuardSettings, type Requirement } from './authorization/guard.js';
+import { compileRolePermissions, type RolePermissions } from './authorization/permissions.js';
+import { isBrandedAuthContext, isBrandedHTTPError } from './brand.js';
+import type { AuthContext } from './context.js';
+import {
+  ApprovalDenied,
+  ApprovalRequired,
+  ImproperlyConfigured,
+  InternalError,
+  InvalidRequest,
+  ServiceUnavailable,
+  Unauthorized,
+} from './errors.js';
+import { parseOptions } from './options.js';
+import { abortAuthRequest, AuthRequest } from './request.js';
+import { toErrorResponse, type ErrorResponse, type ErrorResponseHook } from './response.js';
+
+/**
+ * An authentication hook. Return an {@link AuthContext} to authenticate, `null` when the request
+ * carries no credential this hook recognises; throw an `HTTPError` to answer with its status.
+ * Anything else is treated as unauthorized.
+ */
+export type Authenticate = (req: AuthRequest) => Promise<AuthContext | null>;
+
+/** Where the policy reports hook failures. Messages never include a thrown message, token or secret. */
+export interface AuthLogger {
+  warn(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  error(message: string, fields?: Readonly<Record<string, unknown>>): void;
+}
+
+export interface AuthOptions {
+  /** One hook, or an ordered list tried until one returns an AuthContext or throws. */
+  readonly authenticate: Authenticate | readonly Authenticate[];
+  /** Decides approval-gated actions; only a return of exactly `true` allows. */
+  readonly approve?: ActionApproval;
+  /** How long a hook may take before the request is answered 503. Default 5000 ms. */
+  readonly timeoutMs?: number;
+  /** Replaces the RFC 9457 problem JSON envelope for every error this policy answers. */
+  readonly errorResponse?: ErrorResponseHook;
+  /** Defaults to `console`; `false` silences the policy. */
+  readonly logger?: AuthLogger | false;
+  /** Role → permissions used by `requireAuth({ permissions })`. */
+  readonly rolePermissions?: RolePermissions;
+  /** A role that passes every requirement. */
+  readonly superuserRole?: string;
+  /** Header an approval token is read from. Default `x-approval-token`. */
+  readonly approvalHeader?: string;
+}
+
+export interface AuthenticateOptions {
+  /** Let anonymous requests through (resolves null). A credential that is present but invalid is still 401. */
+  readonly optional?: boolean;
+}
+
+export interface ApproveParams {
+  readonly req: AuthRequest;
+  readonly auth: AuthContext | null;
+  readonly action: string;
+  readonly args: unknown;
+  /** The submitted approval token; read from the approval header when omitted. */
+  readonly token?: string | null;
+}
+
+/** The object users share across frameworks: every decision an adapter needs, made in one place. */
+export interface AuthPolicy {
+  /** Resolves the caller, null for an anonymous caller in optional mode; throws an HTTPError otherwise. */
+  authenticate(req: AuthRequest, options?: AuthenticateOptions): Promise<AuthContext | null>;
+  /** Throws 401 for the anonymous and 403 for the authenticated who fall short. */
+  authorize(auth: AuthContext | null, need: Requirement | undefined, req: AuthRequest): Promise<void>;
+  /** Runs the approval step for one exact call; throws 409 `approval_required` or 403 `approval_denied`. */
+  approve(params: ApproveParams): Promise<ApprovalRequest>;
+  /** Any error as `{ status, headers, body }`, in this policy's envelope. Never throws. */
+  respond(error: unknown): ErrorResponse;
+  /** True when an `approve` hook is configured. */
+  readonly canApprove: boolean;
+  readonly timeoutMs: number;
+  readonly approvalHeader: string;
+}
+
+const fn = <T>(name: string) => z.custom<T>((v) => typeof v === 'function', `must be a function (${name})`);
+const HEADER = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+
+const optionsSchema = z
+  .object({
+    authenticate: z.union([fn<Authenticate>('authenticate hook'), z.array(fn<Authenticate>('authenticate hook')).min(1).readonly()]),
+    approve: fn<ActionApproval>('approval hook').optional(),
+    timeoutMs: z.number().int().min(1).max(120_000).optional(),
+    errorResponse: fn<ErrorResponseHook>('error envelope').optional(),
+    logger: z
+      .union([
+        z.literal(false),
+        z.custom<AuthLogger>(
+          (v) => typeof v === 'object' && v !== null && typeof (v as AuthLogger).warn === 'function' && typeof (v as AuthLogger).error === 'function',
+          'must have warn() and error() methods, or be false',
+        ),
+      ])
+      .optional(),
+    rolePermissions: z.record(z.string(), z.unknown()).optional(),
+    superuserRole: z.string().min(1).optional(),
+    approvalHeader: z.string().regex(HEADER, 'must be a lowercase header name').optional(),
+  })
+  .strict();
+
+const SILENT: AuthLogger = { warn() {}, error() {} };
+const CONSOLE: AuthLogger = {
+  warn: (message, fields) => console.warn(`[@auth/core] ${message}`, fields ?? ''),
+  error: (message, fields) => console.error(`[@auth/core] ${message}`, fields ?? ''),
+};
+
+const TIMED_OUT = Symbol('timed out');
+
+/**
+ * Builds the policy object shared by every adapter. Options are validated now: a mistake raises
+ * `ImproperlyConfigured` naming the option, at start-up rather than on the first request.
+ *
+ * @example
+ * export const policy = createAuth({
+ *   authenticate: async (req) =>
+ *     req.headers.get('authorization') === `Bearer ${process.env.TOKEN}` ? new AuthContext({ subject: 'svc' }) : null,
+ * });
+ */
+export function createAuth(options: AuthOptions): AuthPolicy {
+  const opts = parseOptions(optionsSchema, options, 'createAuth');
+  const hooks: readonly Authenticate[] = typeof opts.authenticate === 'function' ? [opts.authenticate] : [...opts.authenticate];
+  const timeoutMs = opts.timeoutMs ?? 5000;
+  const logger = opts.logger === false ? SILENT : (opts.logger ?? CONSOLE);
+  const approveHook = opts.approve;
+  const envelope = opts.errorResponse;
+  const approvalHeader = opts.approvalHeader ?? 'x-approval-token';
+  const guard: GuardSettings = Object.freeze({
+    rolePermissions: compileRolePermissions(options.rolePermissions, 'createAuth: option \'rolePermissions\''),
+    superuserRole: opts.superuserRole,
+  });
+
+  function fail(error: unknown, stage: string, req: AuthRequest): never {
+    if (error === TIMED_OUT) {
+      logger.warn(`${stage} hook timed out`, { timeoutMs, requestId: req.context.requestId });
+      throw new ServiceUnavailable();
+    }
+    if (isBrandedHTTPError(error)) throw error;
+    // Only the error's class name is logged: its message may hold a token or a secret.
+    logger.error(`${stage} hook failed`, { error: errorName(error), requestId: req.context.requestId });
+    throw new InternalError();
+  }
+
+  async function runChain(req: AuthRequest): Promise<unknown> {
+    for (let i = 0; i < hooks.length; i++) {
+      const result: unknown = await hooks[i]!(req);
+      if (result !== null) return result;
+    }
+    return null;
+  }
+
+  const policy: AuthPolicy = {
+    canApprove: approveHook !== undefined,
+    timeoutMs,
+    approvalHeader,
+
+    async authenticate(req, authOptions) {
+      if (!(req instanceof AuthRequest)) throw new TypeError('authenticate: expected an AuthRequest');
+      if (req.hasDuplicateCredentials) throw new InvalidRequest('Credentials were sent more than once.');
+      let result: unknown;
+      try {
+        result = await withTimeout(() => runChain(req), timeoutMs, req);
+      } catch (error) {
+        fail(error, 'authenticate', req);
+      }
+      if (result === null) {
+        if (authOptions?.optional === true && !req.headers.has('authorization')) return null;
+        throw new Unauthorized();
+      }
+      if (!isBrandedAuthContext(result)) {
+        logger.warn('authenticate hook returned something other than an AuthContext or null; treated as unauthorized', {
+          type: result === undefined ? 'undefined' : typeof result,
+          requestId: req.context.requestId,
+        });
+        throw new Unauthorized();
+      }
+      return Object.isFrozen(result) ? (result as AuthContext) : Object.freeze(result as AuthContext);
+    },
+
+    async authorize(auth, need, req) {
+      const compiled = compileRequirement(need);
+      try {
+        await authorize(auth, compiled, req, guard);
+      } catch (error) {
+        fail(error, 'authorization check', req);
+      }
+    },
+
+    async approve({ req, auth, action, args, token }) {
+      const hash = argumentsHash(action, args);
+      if (approveHook === undefined) throw new ImproperlyConfigured('createAuth: no approve hook is configured, so protected actions cannot run');
+      const submitted = token === undefined ? readApprovalToken(req, approvalHeader) : token;
+      if (typeof submitted !== 'string' || submitted === '') throw new ApprovalRequired(action, hash);
+      const request = new ApprovalRequest({ action, argumentsHash: hash, token: submitted, auth, context: req.context });
+      let verdict: unknown;
+      try {
+        verdict = await withTimeout(() => approveHook(request), timeoutMs, req);
+      } catch (error) {
+        fail(error, 'approve', req);
+      }
+      if (verdict !== true) throw new ApprovalDenied(action, hash);
+      return request;
+    },
+
+    respond(error) {
+      return toErrorResponse(error, envelope);
+    },
+  };
+  return Object.freeze(policy);
+}
+
+function readApprovalToken(req: AuthRequest, header: string): string | null {
+  const values = req.headers.getAll(header);
+  if (values.length > 1) throw new InvalidRequest('The approval token was sent more than once.');
+  const value = values[0]?.trim();
+  return value === undefined || value === '' ? null : value;
+}
+
+function errorName(error: unknown): string {
+  if (error instanceof Error) return error.name;
+  return error === null ? 'null' : typeof error;
+}
+
+// Settles with the hook's outcome, or rejects with TIMED_OUT after `ms`; a late result is ignored
+// and the request's signal is aborted so a cooperative hook can stop work.
+function withTimeout<T>(run: () => Promise<T>, ms: number, req: AuthRequest): Promise<T> {
+  let pending: Promise<T>;
+  try {
+    pending = Promise.resolve(run());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      abortAuthRequest(req, new ServiceUnavailable('Authentication timed out.'));
+      reject(TIMED_OUT);
+    }, ms);
+    pending.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,3 @@
+import { installBackend, portableBackend } from '../../src/crypto/backend.js';
+
+installBackend(portableBackend);
