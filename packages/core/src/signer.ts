@@ -1,0 +1,191 @@
+import { z } from 'zod';
+import { crypto, timingSafeEqual } from './crypto/backend.js';
+import { base64url, base64urlDecodeStrict, utf8, utf8DecodeStrict } from './encoding.js';
+import { parseOptions } from './options.js';
+import { INSPECT, secretBytes } from './secret.js';
+
+export interface SignedCookieSignerOptions {
+  /** Old secrets still accepted by `verify` during rotation; each at least 32 bytes. Never used to sign. */
+  readonly fallbackSecrets?: readonly (string | Uint8Array)[];
+  /** Purpose-specific salt, so one secret can sign several kinds of value. Default `quater.cookie`. */
+  readonly salt?: string;
+  /** Reject values signed longer ago than this many seconds (embeds the signing time; see the class docs). */
+  readonly maxAge?: number;
+}
+
+/** What {@link SignedCookieSigner.verifyDetailed} learns about a valid signed value. */
+export interface VerifiedValue {
+  readonly value: string;
+  /** True when a fallback secret matched: re-sign the value with `sign()` so rotation can finish. */
+  readonly fallback: boolean;
+  /** Signing time in Unix seconds, present only when the signer has a `maxAge`. */
+  readonly issuedAt?: number;
+}
+
+/** Quater's default, kept for wire compatibility. */
+export const DEFAULT_SIGNER_SALT = 'quater.cookie';
+/** How far in the future a signing time may lie (clock skew between servers), in seconds. */
+export const MAX_CLOCK_SKEW_SECONDS = 30;
+// Ten years: larger values are almost certainly milliseconds passed by mistake.
+const MAX_AGE_LIMIT = 315_360_000;
+
+const optionsSchema = z
+  .object({
+    fallbackSecrets: z.array(z.unknown()).readonly().optional(),
+    salt: z.string().refine(isWellFormed, 'must not contain lone surrogates').optional(),
+    maxAge: z.number().int().min(1).max(MAX_AGE_LIMIT).optional(),
+  })
+  .strict();
+
+const MAC_LENGTH = 43; // unpadded base64url of 32 bytes
+const ISSUED_AT = /^(?:0|[1-9][0-9]{0,15})$/;
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * HMAC-SHA256 signer for small cookie values. It signs; it does not encrypt.
+ *
+ * Wire format, without `maxAge` (byte-for-byte Quater's):
+ * `base64url(utf8(value)) + '.' + base64url(HMAC-SHA256(secret, utf8(salt) + ':' + payload))`,
+ * where `payload` is the first part and base64url is unpadded.
+ *
+ * With `maxAge`, the signing time (whole Unix seconds, canonical decimal) joins the payload:
+ * `payload = base64url(utf8(value)) + '.' + issuedAt`, so the value is `payload + '.' + mac` with
+ * the MAC over `utf8(salt) + ':' + payload`. Such a signer refuses values without a time, values
+ * older than `maxAge`, and values more than {@link MAX_CLOCK_SKEW_SECONDS} in the future; a signer
+ * without `maxAge` refuses timed values. The two formats therefore never verify as each other.
+ *
+ * The current secret signs; it and every fallback verify. `verifyDetailed` says whether a fallback
+ * matched, so the caller can re-sign and finish a rotation without logging anyone out.
+ *
+ * @example
+ * const signer = new SignedCookieSigner(process.env.COOKIE_SECRET!, { fallbackSecrets: [process.env.OLD_COOKIE_SECRET!] });
+ * const cookie = signer.sign('user_123');
+ * signer.verify(cookie); // 'user_123'
+ * const result = signer.verifyDetailed(cookieFromRequest);
+ * if (result?.fallback) setCookie(signer.sign(result.value)); // rotation
+ */
+export class SignedCookieSigner {
+  readonly #keys: readonly Uint8Array[];
+  readonly #salt: Uint8Array;
+  readonly #saltText: string;
+  readonly #maxAge: number | undefined;
+
+  constructor(secret: string | Uint8Array, options: SignedCookieSignerOptions = {}) {
+    const current = secretBytes(secret, 'SignedCookieSigner: secret');
+    const opts = parseOptions(optionsSchema, options, 'SignedCookieSigner');
+    const fallbacks = (opts.fallbackSecrets ?? []).map((s, i) => secretBytes(s, `SignedCookieSigner: fallbackSecrets[${i}]`));
+    this.#keys = Object.freeze([current, ...fallbacks]);
+    this.#saltText = opts.salt ?? DEFAULT_SIGNER_SALT;
+    this.#salt = utf8(this.#saltText + ':');
+    this.#maxAge = opts.maxAge;
+    Object.freeze(this);
+  }
+
+  /** Seconds a signed value stays valid, or undefined when values never expire. */
+  get maxAge(): number | undefined {
+    return this.#maxAge;
+  }
+
+  /**
+   * Signs `value` with the current secret (and the current time when the signer has a `maxAge`).
+   *
+   * @throws TypeError when `value` is not a string or holds a lone surrogate (not encodable as UTF-8,
+   *   so it could not round-trip).
+   * @example
+   * signer.sign('user_123'); // 'dXNlcl8xMjM.…'
+   */
+  sign(value: string): string {
+    if (typeof value !== 'string') throw new TypeError('SignedCookieSigner.sign: value must be a string');
+    if (LONE_SURROGATE.test(value)) throw new TypeError('SignedCookieSigner.sign: value holds a lone surrogate and cannot be encoded as UTF-8');
+    let payload = base64url(utf8(value));
+    if (this.#maxAge !== undefined) payload += '.' + String(nowSeconds());
+    return payload + '.' + base64url(this.#mac(this.#keys[0]!, payload));
+  }
+
+  /**
+   * The original value when `signed` carries a valid signature (and is fresh enough), else null.
+   * Never throws: anything malformed, including non-strings, is null.
+   *
+   * @example
+   * signer.verify(request.cookies.get('flash') ?? ''); // string | null
+   */
+  verify(signed: unknown): string | null {
+    return this.verifyDetailed(signed)?.value ?? null;
+  }
+
+  /**
+   * Like {@link verify}, but also reports whether a fallback secret matched (re-sign then) and,
+   * for a timed signer, when the value was signed. Null for anything invalid; never throws.
+   *
+   * @example
+   * const result = signer.verifyDetailed(cookie);
+   * if (result === null) return null;
+   * if (result.fallback) res.setHeader('set-cookie', serialize(signer.sign(result.value)));
+   */
+  verifyDetailed(signed: unknown): VerifiedValue | null {
+    if (typeof signed !== 'string') return null;
+    const parts = signed.split('.');
+    const timed = this.#maxAge !== undefined;
+    if (parts.length !== (timed ? 3 : 2)) return null;
+    // Structure first (no secret involved), so only well-formed ASCII payloads reach the MAC.
+    const bytes = base64urlDecodeStrict(parts[0]!);
+    const mac = parts[parts.length - 1]!;
+    const given = mac.length === MAC_LENGTH ? base64urlDecodeStrict(mac) : null;
+    if (bytes === null || given === null) return null;
+    if (timed && !ISSUED_AT.test(parts[1]!)) return null;
+    const matched = this.#match(signed.slice(0, signed.length - mac.length - 1), given);
+    if (matched < 0) return null;
+    const value = utf8DecodeStrict(bytes);
+    if (value === null) return null;
+    if (!timed) return Object.freeze({ value, fallback: matched > 0 });
+    const issuedAt = freshIssuedAt(parts[1]!, this.#maxAge!);
+    if (issuedAt === null) return null;
+    return Object.freeze({ value, fallback: matched > 0, issuedAt });
+  }
+
+  // Index of the first secret whose MAC matches; every secret is tried so timing does not say which.
+  #match(payload: string, given: Uint8Array): number {
+    let matched = -1;
+    for (let i = 0; i < this.#keys.length; i++) {
+      if (timingSafeEqual(this.#mac(this.#keys[i]!, payload), given) && matched < 0) matched = i;
+    }
+    return matched;
+  }
+
+  #mac(key: Uint8Array, payload: string): Uint8Array {
+    const message = new Uint8Array(this.#salt.length + payload.length);
+    message.set(this.#salt);
+    // The payload is ASCII base64url (plus digits and a dot), one byte per character.
+    for (let i = 0; i < payload.length; i++) message[this.#salt.length + i] = payload.charCodeAt(i);
+    return crypto().hmacSha256(key, message);
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { type: 'SignedCookieSigner', secrets: '[redacted]', fallbackSecrets: this.#keys.length - 1, salt: this.#saltText, maxAge: this.#maxAge ?? null };
+  }
+
+  toString(): string {
+    return `SignedCookieSigner { secrets: [redacted], fallbackSecrets: ${this.#keys.length - 1}, salt: ${JSON.stringify(this.#saltText)}${this.#maxAge === undefined ? '' : `, maxAge: ${this.#maxAge}`} }`;
+  }
+
+  [INSPECT](): string {
+    return this.toString();
+  }
+}
+
+function freshIssuedAt(text: string, maxAge: number): number | null {
+  const issuedAt = Number(text);
+  if (!Number.isSafeInteger(issuedAt)) return null;
+  const now = nowSeconds();
+  if (issuedAt > now + MAX_CLOCK_SKEW_SECONDS) return null;
+  if (now - issuedAt > maxAge) return null;
+  return issuedAt;
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+function isWellFormed(value: string): boolean {
+  return !LONE_SURROGATE.test(value);
+}
