@@ -41,3 +41,13 @@ export function brandHTTPError(value: object): void {
 export function isBrandedHTTPError(value: unknown): boolean {
   return typeof value === 'object' && value !== null && has.call(brands.httpError, value);
 }
+
+// AuthRequest is input from trusted adapter code, not a credential, so a shared symbol on its
+// prototype is brand enough and costs no per-request allocation; it lets a policy from one copy of
+// @auth/core accept a request built by another.
+export const AUTH_REQUEST_BRAND = Symbol.for('@auth/core.AuthRequest.v1');
+export const AUTH_REQUEST_ABORT = Symbol.for('@auth/core.AuthRequest.abort.v1');
+
+export function isAuthRequestLike(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[AUTH_REQUEST_BRAND] === true;
+}

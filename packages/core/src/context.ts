@@ -48,7 +48,7 @@ export class AuthContext {
       throw new TypeError('AuthContext: subject must be a non-empty string');
     }
     this.subject = init.subject;
-    this.metadata = init.metadata === undefined ? EMPTY : (freezeCopy(init.metadata, 0, 'metadata') as Readonly<Record<string, MetadataValue>>);
+    this.metadata = init.metadata === undefined ? EMPTY : copyMetadata(init.metadata);
     this.roles = stringList(init.roles, 'roles');
     this.permissions = stringList(init.permissions, 'permissions');
     this.scopes = stringList(init.scopes, 'scopes');
@@ -61,7 +61,8 @@ export class AuthContext {
 
   /** True for an AuthContext built by any loaded copy of @auth/core, false for look-alikes. */
   static [Symbol.hasInstance](value: unknown): boolean {
-    return isBrandedAuthContext(value);
+    // Subclasses keep ordinary instanceof, so a plain AuthContext is not taken for one of them.
+    return this === AuthContext ? isBrandedAuthContext(value) : Function.prototype[Symbol.hasInstance].call(this, value);
   }
 }
 
@@ -80,6 +81,26 @@ function stringList(value: readonly string[] | undefined, name: string): readonl
   return Object.freeze(out);
 }
 
+function copyMetadata(metadata: unknown): Readonly<Record<string, MetadataValue>> {
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata) || metadata instanceof Date) {
+    throw new TypeError('AuthContext: metadata must be a plain object');
+  }
+  const copy = freezeCopy(metadata, 0, 'metadata') as Readonly<Record<string, MetadataValue>>;
+  return Object.keys(copy).length === 0 ? EMPTY : copy;
+}
+
+// Object.freeze cannot protect a Date's internal time value, so copies refuse every setter.
+class FrozenDate extends Date {}
+for (const name of Object.getOwnPropertyNames(Date.prototype)) {
+  if (!name.startsWith('set')) continue;
+  Object.defineProperty(FrozenDate.prototype, name, {
+    value() {
+      throw new TypeError('AuthContext: metadata is read-only');
+    },
+  });
+}
+Object.freeze(FrozenDate.prototype);
+
 function freezeCopy(value: unknown, depth: number, path: string): unknown {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
@@ -87,7 +108,7 @@ function freezeCopy(value: unknown, depth: number, path: string): unknown {
     return value;
   }
   if (depth >= MAX_METADATA_DEPTH) throw new TypeError(`AuthContext: metadata nests deeper than ${MAX_METADATA_DEPTH}`);
-  if (value instanceof Date) return Object.freeze(new Date(value.getTime()));
+  if (value instanceof Date) return Object.freeze(new FrozenDate(value.getTime()));
   if (Array.isArray(value)) {
     return Object.freeze(value.map((item, i) => freezeCopy(item, depth + 1, `${path}[${i}]`)));
   }
@@ -104,5 +125,5 @@ function freezeCopy(value: unknown, depth: number, path: string): unknown {
     }
     return Object.freeze(out);
   }
-  throw new TypeError(`AuthContext: ${path} holds a ${typeof value}, which is not data`);
+  throw new TypeError(`AuthContext: ${path} is ${value === undefined ? 'undefined' : `a ${typeof value}`}, which is not data`);
 }

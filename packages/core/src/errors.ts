@@ -127,7 +127,7 @@ export class RateLimited extends AuthError {
   readonly retryAfter: number;
 
   constructor(retryAfter: number, detail = 'Too many requests.') {
-    const seconds = Number.isFinite(retryAfter) && retryAfter > 0 ? Math.ceil(retryAfter) : 1;
+    const seconds = retryAfterSeconds(retryAfter);
     super('rate_limited', 429, detail, { headers: { 'retry-after': String(seconds) } });
     this.retryAfter = seconds;
   }
@@ -136,7 +136,7 @@ export class RateLimited extends AuthError {
 /** 503: authentication could not be decided (an identity service is down, or a hook timed out). */
 export class ServiceUnavailable extends AuthError {
   constructor(detail = 'Authentication is temporarily unavailable.', retryAfter?: number) {
-    super('temporarily_unavailable', 503, detail, retryAfter === undefined ? {} : { headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfter))) } });
+    super('temporarily_unavailable', 503, detail, retryAfter === undefined ? {} : { headers: { 'retry-after': String(retryAfterSeconds(retryAfter)) } });
   }
 }
 
@@ -145,6 +145,11 @@ export class InternalError extends AuthError {
   constructor() {
     super('internal_error', 500, 'Internal Server Error');
   }
+}
+
+// Retry-After is whole seconds (RFC 9110 §10.2.3); NaN, Infinity or a non-positive value becomes 1.
+function retryAfterSeconds(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.ceil(value) : 1;
 }
 
 function lowercaseKeys(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {

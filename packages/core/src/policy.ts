@@ -3,7 +3,7 @@ import { argumentsHash } from './approval/hash.js';
 import { ApprovalRequest, type ActionApproval } from './approval/request.js';
 import { authorize, requirement as compileRequirement, type GuardSettings, type Requirement } from './authorization/guard.js';
 import { compileRolePermissions, type RolePermissions } from './authorization/permissions.js';
-import { isBrandedAuthContext, isBrandedHTTPError } from './brand.js';
+import { isAuthRequestLike, isBrandedAuthContext, isBrandedHTTPError } from './brand.js';
 import type { AuthContext } from './context.js';
 import {
   ApprovalDenied,
@@ -15,7 +15,7 @@ import {
   Unauthorized,
 } from './errors.js';
 import { parseOptions } from './options.js';
-import { abortAuthRequest, AuthRequest } from './request.js';
+import { abortAuthRequest, type AuthRequest } from './request.js';
 import { toErrorResponse, type ErrorResponse, type ErrorResponseHook } from './response.js';
 
 /**
@@ -83,21 +83,27 @@ export interface AuthPolicy {
 const fn = <T>(name: string) => z.custom<T>((v) => typeof v === 'function', `must be a function (${name})`);
 const HEADER = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 
+// One check with one message: a zod union would report a bare "invalid input".
+function isHookList(value: unknown): boolean {
+  if (typeof value === 'function') return true;
+  if (!Array.isArray(value) || value.length === 0) return false;
+  // Indexed reads so that a hole in a sparse array counts as a missing function.
+  for (let i = 0; i < value.length; i++) if (typeof value[i] !== 'function') return false;
+  return true;
+}
+
+function isLogger(value: unknown): boolean {
+  if (value === false) return true;
+  return typeof value === 'object' && value !== null && typeof (value as AuthLogger).warn === 'function' && typeof (value as AuthLogger).error === 'function';
+}
+
 const optionsSchema = z
   .object({
-    authenticate: z.union([fn<Authenticate>('authenticate hook'), z.array(fn<Authenticate>('authenticate hook')).min(1).readonly()]),
+    authenticate: z.custom<Authenticate | readonly Authenticate[]>(isHookList, 'must be a function or a non-empty array of functions'),
     approve: fn<ActionApproval>('approval hook').optional(),
     timeoutMs: z.number().int().min(1).max(120_000).optional(),
     errorResponse: fn<ErrorResponseHook>('error envelope').optional(),
-    logger: z
-      .union([
-        z.literal(false),
-        z.custom<AuthLogger>(
-          (v) => typeof v === 'object' && v !== null && typeof (v as AuthLogger).warn === 'function' && typeof (v as AuthLogger).error === 'function',
-          'must have warn() and error() methods, or be false',
-        ),
-      ])
-      .optional(),
+    logger: z.custom<AuthLogger | false>(isLogger, 'must have warn() and error() methods, or be false').optional(),
     rolePermissions: z.record(z.string(), z.unknown()).optional(),
     superuserRole: z.string().min(1).optional(),
     approvalHeader: z.string().regex(HEADER, 'must be a lowercase header name').optional(),
@@ -124,25 +130,34 @@ const TIMED_OUT = Symbol('timed out');
  */
 export function createAuth(options: AuthOptions): AuthPolicy {
   const opts = parseOptions(optionsSchema, options, 'createAuth');
-  const hooks: readonly Authenticate[] = typeof opts.authenticate === 'function' ? [opts.authenticate] : [...opts.authenticate];
+  // A copy: changing the caller's array afterwards must not change the policy.
+  const hooks: readonly Authenticate[] = Object.freeze(typeof opts.authenticate === 'function' ? [opts.authenticate] : [...opts.authenticate]);
   const timeoutMs = opts.timeoutMs ?? 5000;
   const logger = opts.logger === false ? SILENT : (opts.logger ?? CONSOLE);
   const approveHook = opts.approve;
   const envelope = opts.errorResponse;
   const approvalHeader = opts.approvalHeader ?? 'x-approval-token';
   const guard: GuardSettings = Object.freeze({
-    rolePermissions: compileRolePermissions(options.rolePermissions, 'createAuth: option \'rolePermissions\''),
+    rolePermissions: compileRolePermissions(options.rolePermissions, 'createAuth', 'rolePermissions'),
     superuserRole: opts.superuserRole,
   });
 
+  function log(level: 'warn' | 'error', message: string, fields: Readonly<Record<string, unknown>>): void {
+    try {
+      logger[level](message, fields);
+    } catch {
+      // A broken logger must not change the answer.
+    }
+  }
+
   function fail(error: unknown, stage: string, req: AuthRequest): never {
     if (error === TIMED_OUT) {
-      logger.warn(`${stage} hook timed out`, { timeoutMs, requestId: req.context.requestId });
+      log('warn', `${stage} hook timed out`, { timeoutMs, requestId: req.context.requestId });
       throw new ServiceUnavailable();
     }
     if (isBrandedHTTPError(error)) throw error;
-    // Only the error's class name is logged: its message may hold a token or a secret.
-    logger.error(`${stage} hook failed`, { error: errorName(error), requestId: req.context.requestId });
+    // Only the error's class name is logged: its message, and even its `name`, may hold a token.
+    log('error', `${stage} hook failed`, { error: errorKind(error), requestId: req.context.requestId });
     throw new InternalError();
   }
 
@@ -160,7 +175,7 @@ export function createAuth(options: AuthOptions): AuthPolicy {
     approvalHeader,
 
     async authenticate(req, authOptions) {
-      if (!(req instanceof AuthRequest)) throw new TypeError('authenticate: expected an AuthRequest');
+      if (!isAuthRequestLike(req)) throw new TypeError('authenticate: expected an AuthRequest');
       if (req.hasDuplicateCredentials) throw new InvalidRequest('Credentials were sent more than once.');
       let result: unknown;
       try {
@@ -173,7 +188,7 @@ export function createAuth(options: AuthOptions): AuthPolicy {
         throw new Unauthorized();
       }
       if (!isBrandedAuthContext(result)) {
-        logger.warn('authenticate hook returned something other than an AuthContext or null; treated as unauthorized', {
+        log('warn', 'authenticate hook returned something other than an AuthContext or null; treated as unauthorized', {
           type: result === undefined ? 'undefined' : typeof result,
           requestId: req.context.requestId,
         });
@@ -185,16 +200,20 @@ export function createAuth(options: AuthOptions): AuthPolicy {
     async authorize(auth, need, req) {
       const compiled = compileRequirement(need);
       try {
-        await authorize(auth, compiled, req, guard);
+        // Only a `check` hook can hang; the common case pays for no timer.
+        if (compiled.check === undefined) await authorize(auth, compiled, req, guard);
+        else await withTimeout(() => authorize(auth, compiled, req, guard), timeoutMs, req);
       } catch (error) {
         fail(error, 'authorization check', req);
       }
     },
 
     async approve({ req, auth, action, args, token }) {
+      if (!isAuthRequestLike(req)) throw new TypeError('approve: expected an AuthRequest');
+      if (auth !== null && !isBrandedAuthContext(auth)) throw new TypeError('approve: auth must be an AuthContext or null');
       const hash = argumentsHash(action, args);
       if (approveHook === undefined) throw new ImproperlyConfigured('createAuth: no approve hook is configured, so protected actions cannot run');
-      const submitted = token === undefined ? readApprovalToken(req, approvalHeader) : token;
+      const submitted = token === undefined ? readApprovalToken(req, approvalHeader) : typeof token === 'string' ? token.trim() : null;
       if (typeof submitted !== 'string' || submitted === '') throw new ApprovalRequired(action, hash);
       const request = new ApprovalRequest({ action, argumentsHash: hash, token: submitted, auth, context: req.context });
       let verdict: unknown;
@@ -221,9 +240,19 @@ function readApprovalToken(req: AuthRequest, header: string): string | null {
   return value === undefined || value === '' ? null : value;
 }
 
-function errorName(error: unknown): string {
-  if (error instanceof Error) return error.name;
-  return error === null ? 'null' : typeof error;
+const IDENTIFIER = /^[A-Za-z_$][\w$]{0,63}$/;
+
+// The thrown value's class name, which code sets, never its `name` or `message`, which data can.
+function errorKind(error: unknown): string {
+  if (error === null) return 'null';
+  if (typeof error !== 'object') return typeof error;
+  try {
+    const ctor = (Object.getPrototypeOf(error) as { constructor?: unknown } | null)?.constructor;
+    const name = typeof ctor === 'function' ? ctor.name : '';
+    return IDENTIFIER.test(name) ? name : 'object';
+  } catch {
+    return 'object';
+  }
 }
 
 // Settles with the hook's outcome, or rejects with TIMED_OUT after `ms`; a late result is ignored

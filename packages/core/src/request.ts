@@ -1,3 +1,5 @@
+import { AUTH_REQUEST_ABORT, AUTH_REQUEST_BRAND, isAuthRequestLike } from './brand.js';
+
 export type RequestSource = 'http' | 'websocket' | 'mcp' | 'cli';
 export type RequestEntrypoint = 'server' | 'local';
 
@@ -17,6 +19,7 @@ const DEFAULT_CONTEXT: RequestContext = Object.freeze({ source: 'http', entrypoi
 /** Builds a frozen {@link RequestContext}; defaults to `{ source: 'http', entrypoint: 'server' }`. */
 export function requestContext(init: Partial<RequestContext> = {}): RequestContext {
   if (init === DEFAULT_CONTEXT) return DEFAULT_CONTEXT;
+  if (typeof init !== 'object' || init === null) throw new TypeError('RequestContext: init must be an object');
   const source = init.source ?? 'http';
   const entrypoint = init.entrypoint ?? 'server';
   if (!SOURCES.has(source)) throw new TypeError(`RequestContext: unknown source ${JSON.stringify(source)}`);
@@ -56,9 +59,6 @@ export interface ReadonlyMultiMap extends Iterable<[string, string]> {
 }
 
 const READ_ONLY = 'is read-only';
-
-// Assigned in AuthRequest's static block, which alone can reach the private controller.
-let abortRequest: (req: AuthRequest, reason: unknown) => void = () => {};
 
 class MultiMap implements ReadonlyMultiMap {
   // Flat [name, value, name, value, ...]; names already lowercased when `folded`.
@@ -147,6 +147,8 @@ class MultiMap implements ReadonlyMultiMap {
     return this.#label;
   }
 }
+// A hook must not be able to change how every other request's headers are read.
+Object.freeze(MultiMap.prototype);
 
 function flattenHeaders(input: HeadersInput | undefined): string[] {
   const flat: string[] = [];
@@ -172,9 +174,15 @@ function flattenHeaders(input: HeadersInput | undefined): string[] {
     const value = record[name];
     if (value === undefined) continue;
     const key = name.toLowerCase();
-    if (typeof value === 'string') flat.push(key, value);
-    else if (Array.isArray(value)) for (const item of value) flat.push(key, String(item));
-    else throw new TypeError(`AuthRequest: header ${JSON.stringify(name)} must be a string or string[]`);
+    if (typeof value === 'string') {
+      flat.push(key, value);
+      continue;
+    }
+    if (!Array.isArray(value)) throw new TypeError(`AuthRequest: header ${JSON.stringify(name)} must be a string or string[]`);
+    for (const item of value as readonly unknown[]) {
+      if (typeof item !== 'string') throw new TypeError(`AuthRequest: header ${JSON.stringify(name)} must be a string or string[]`);
+      flat.push(key, item);
+    }
   }
   return flat;
 }
@@ -213,9 +221,6 @@ function parseCookies(headers: MultiMap): string[] {
   return flat;
 }
 
-// `Bearer a, Bearer b`: a Fetch Headers object joins duplicated headers with a comma, so a second
-// credential shows up as ", <scheme> <credential>".
-const JOINED_CREDENTIALS = /,\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+\s+[^\s=,]/;
 const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization'] as const;
 
 export interface AuthRequestInit {
@@ -248,6 +253,7 @@ export class AuthRequest {
   readonly #queryInput: QueryInput | undefined;
   #query: MultiMap | undefined;
   #cookies: MultiMap | undefined;
+  // Created on first use of `signal`, or by an abort that comes before it.
   #controller: AbortController | undefined;
   readonly #parentSignal: AbortSignal | undefined;
   readonly #duplicateCredentials: boolean;
@@ -279,15 +285,7 @@ export class AuthRequest {
 
   /** Aborted when the policy gives up on the hook (timeout) or the client disconnects. */
   get signal(): AbortSignal {
-    if (this.#controller === undefined) {
-      this.#controller = new AbortController();
-      const parent = this.#parentSignal;
-      if (parent !== undefined) {
-        if (parent.aborted) this.#controller.abort(parent.reason);
-        else parent.addEventListener('abort', () => this.#controller?.abort(parent.reason), { once: true });
-      }
-    }
-    return this.#controller.signal;
+    return this.#ensureController().signal;
   }
 
   /** True when more than one Authorization or Proxy-Authorization value was sent. */
@@ -295,14 +293,37 @@ export class AuthRequest {
     return this.#duplicateCredentials;
   }
 
-  static {
-    abortRequest = (req, reason) => req.#controller?.abort(reason);
+  #ensureController(): AbortController {
+    if (this.#controller === undefined) {
+      const controller = new AbortController();
+      this.#controller = controller;
+      const parent = this.#parentSignal;
+      if (parent !== undefined) {
+        if (parent.aborted) controller.abort(parent.reason);
+        else parent.addEventListener('abort', () => controller.abort(parent.reason), { once: true });
+      }
+    }
+    return this.#controller;
+  }
+
+  // Keyed by a shared symbol so a policy from another loaded copy of @auth/core can abort it too.
+  // A hook that reads `signal` only after the policy gave up still sees it aborted.
+  [AUTH_REQUEST_ABORT](reason: unknown): void {
+    this.#ensureController().abort(reason);
+  }
+
+  /** True for an AuthRequest built by any loaded copy of @auth/core. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    // Subclasses keep ordinary instanceof; only the base class answers for every copy.
+    return this === AuthRequest ? isAuthRequestLike(value) : Function.prototype[Symbol.hasInstance].call(this, value);
   }
 }
+Object.defineProperty(AuthRequest.prototype, AUTH_REQUEST_BRAND, { value: true });
 
 /** Internal: aborts the signal a hook may be watching, once the policy stops waiting for it. */
 export function abortAuthRequest(req: AuthRequest, reason: unknown): void {
-  abortRequest(req, reason);
+  const abort = (req as unknown as Record<symbol, unknown>)[AUTH_REQUEST_ABORT];
+  if (typeof abort === 'function') (abort as (reason: unknown) => void).call(req, reason);
 }
 
 function stripQuery(path: string): string {
@@ -317,11 +338,49 @@ function hasDuplicateCredentials(headers: MultiMap): boolean {
   for (const name of CREDENTIAL_HEADERS) {
     const n = headers.count(name);
     if (n > 1) return true;
-    if (n === 1) {
-      const value = headers.get(name)!;
-      if (value.includes(',') && JOINED_CREDENTIALS.test(value)) return true;
-    }
+    if (n === 1 && holdsSeveralCredentials(headers.get(name)!)) return true;
   }
   return false;
 }
+
+/**
+ * Authorization carries one `scheme [ token68 / #auth-param ]` (RFC 9110 §11.6.2), so outside a
+ * quoted string a comma may only separate `name=value` auth-params. Any other list element is a
+ * second credential that a Fetch `Headers` object joined in (`Bearer a, Bearer b`).
+ */
+export function holdsSeveralCredentials(value: string): boolean {
+  if (!value.includes(',')) return false;
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (quoted) {
+      if (c === 92 /* backslash */) i++;
+      else if (c === 34 /* " */) quoted = false;
+    } else if (c === 34) {
+      quoted = true;
+    } else if (c === 44 /* , */ && !startsAuthParam(value, i + 1)) {
+      return true;
+    }
+  }
+  // An unterminated quoted string could hide a joined credential; a real single value has none.
+  return quoted;
+}
+
+// True when value[from..] is an empty list element or `token BWS "="`.
+function startsAuthParam(value: string, from: number): boolean {
+  let i = from;
+  while (i < value.length && (value[i] === ' ' || value[i] === '\t')) i++;
+  if (i === value.length || value[i] === ',') return true;
+  const start = i;
+  while (i < value.length && isTokenChar(value.charCodeAt(i))) i++;
+  if (i === start) return false;
+  while (i < value.length && (value[i] === ' ' || value[i] === '\t')) i++;
+  return value[i] === '=';
+}
+
+function isTokenChar(c: number): boolean {
+  return c < 128 && TCHAR[c] === 1;
+}
+const TCHAR = new Uint8Array(128);
+for (const ch of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") TCHAR[ch.charCodeAt(0)] = 1;
 

@@ -1,6 +1,5 @@
 import { isBrandedHTTPError } from './brand.js';
-import type { HTTPError} from './errors.js';
-import { InternalError } from './errors.js';
+import { InternalError, type HTTPError } from './errors.js';
 import { clampStatus, statusPhrase } from './status.js';
 
 /** What an adapter writes back: status, headers (lowercase names) and a serialised body. */
@@ -35,8 +34,16 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 const RESERVED = new Set(['content-type', 'content-length', 'transfer-encoding', 'connection', 'set-cookie']);
 
+/** The client-safe view of any error. Never throws: a malformed error becomes a generic 500. */
 export function errorInfo(error: unknown): ErrorInfo {
-  const e = toHTTPError(error);
+  try {
+    return readErrorInfo(toHTTPError(error));
+  } catch {
+    return readErrorInfo(new InternalError());
+  }
+}
+
+function readErrorInfo(e: HTTPError): ErrorInfo {
   const status = clampStatus(e.status);
   const headers: Record<string, string> = {};
   const given = e.headers;
@@ -62,7 +69,7 @@ function jsonScalars(input: unknown): Record<string, string | number | boolean |
   const out: Record<string, string | number | boolean | null> = {};
   if (typeof input !== 'object' || input === null) return out;
   for (const key of Object.keys(input)) {
-    if (key === 'type' || key === 'title' || key === 'status' || key === 'detail' || key === 'code') continue;
+    if (key === 'type' || key === 'title' || key === 'status' || key === 'detail' || key === 'code' || key === '__proto__') continue;
     const value = (input as Record<string, unknown>)[key];
     if (value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) {
       out[key] = value;

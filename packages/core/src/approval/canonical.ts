@@ -1,83 +1,127 @@
 import { InvalidRequest } from '../errors.js';
 
-/** Deepest nesting of arrays/objects accepted by {@link canonicalJSON}. */
+/** Deepest nesting of arrays/objects accepted by {@link canonicalJSON}: 64 levels. */
 export const MAX_CANONICAL_DEPTH = 64;
+
+interface Walk {
+  readonly open: Set<object>;
+  // Keys and indices from the root to the value being written; only formatted when input is refused.
+  readonly path: Array<string | number>;
+}
 
 /**
  * RFC 8785 (JCS) canonical JSON. Throws {@link InvalidRequest} (400) for input with no canonical
  * form: non-finite numbers, integers beyond ±(2^53−1), lone surrogates, cycles, nesting deeper than
- * {@link MAX_CANONICAL_DEPTH}, `undefined`, BigInt, functions, symbols and non-plain objects
- * (Map, Set, Date, class instances). An own `__proto__` key is an ordinary member.
+ * {@link MAX_CANONICAL_DEPTH}, `undefined`, BigInt, functions, symbols (as values or keys), sparse
+ * arrays and non-plain objects (Map, Set, Date, class instances). An own `__proto__` key is an
+ * ordinary member.
+ *
+ * @example
+ * canonicalJSON({ b: [1, 'x'], a: null }); // '{"a":null,"b":[1,"x"]}'
  */
 export function canonicalJSON(value: unknown): string {
-  return serialize(value, 0, new Set<object>(), '$');
+  return serialize(value, 0, { open: new Set(), path: [] });
 }
 
-function reject(path: string, why: string): never {
-  throw new InvalidRequest(`Arguments have no canonical JSON form: ${path} ${why}.`);
+function reject(walk: Walk, why: string): never {
+  throw new InvalidRequest(`Arguments have no canonical JSON form: ${formatPath(walk.path)} ${why}.`);
 }
 
-function serialize(value: unknown, depth: number, stack: Set<object>, path: string): string {
+function serialize(value: unknown, depth: number, walk: Walk): string {
   switch (typeof value) {
     case 'string':
-      return quote(value, path);
+      return quote(value, walk);
     case 'number':
-      if (!Number.isFinite(value)) return reject(path, 'is not a finite number');
-      if (Number.isInteger(value) && !Number.isSafeInteger(value)) return reject(path, 'is an integer beyond ±(2^53−1)');
-      // ECMAScript Number-to-String is exactly the JCS number form; -0 becomes "0".
-      return Object.is(value, -0) ? '0' : String(value);
+      if (!Number.isFinite(value)) return reject(walk, 'is not a finite number');
+      // Every double of magnitude 2^53 or more is an integer, so this bounds all numbers.
+      if (Number.isInteger(value) && !Number.isSafeInteger(value)) return reject(walk, 'is an integer beyond ±(2^53−1)');
+      // ECMAScript Number-to-String is exactly the JCS number form (RFC 8785 §3.2.2.3); -0 gives "0".
+      return String(value);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object':
       break;
     case 'undefined':
-      return reject(path, 'is undefined');
+      return reject(walk, 'is undefined');
     default:
-      return reject(path, `is a ${typeof value}`);
+      return reject(walk, `is a ${typeof value}`);
   }
   if (value === null) return 'null';
-  if (depth >= MAX_CANONICAL_DEPTH) return reject(path, `nests deeper than ${MAX_CANONICAL_DEPTH} levels`);
-  if (stack.has(value)) return reject(path, 'is a cycle');
-  stack.add(value);
-  let out: string;
+  if (depth >= MAX_CANONICAL_DEPTH) return reject(walk, `nests deeper than ${MAX_CANONICAL_DEPTH} levels`);
+  if (walk.open.has(value)) return reject(walk, 'is a cycle');
+  const proto = Object.getPrototypeOf(value) as unknown;
   if (Array.isArray(value)) {
-    out = '[';
-    for (let i = 0; i < value.length; i++) {
-      if (!Object.prototype.hasOwnProperty.call(value, i)) reject(`${path}[${i}]`, 'is a hole');
-      if (i > 0) out += ',';
-      out += serialize(value[i], depth + 1, stack, `${path}[${i}]`);
-    }
-    out += ']';
-  } else {
-    const proto = Object.getPrototypeOf(value) as unknown;
-    if (proto !== Object.prototype && proto !== null) {
-      reject(path, `is a ${describe(value)}, not a plain object`);
-    }
-    if (Object.getOwnPropertySymbols(value).length > 0) reject(path, 'has symbol keys');
-    // Default sort compares UTF-16 code units, which is the order RFC 8785 §3.2.3 requires.
-    const keys = Object.keys(value).sort();
-    out = '{';
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
-      if (i > 0) out += ',';
-      const child = `${path}.${key}`;
-      out += quote(key, child) + ':' + serialize((value as Record<string, unknown>)[key], depth + 1, stack, child);
-    }
-    out += '}';
+    // Array.prototype is itself an array in every realm; a subclass's prototype is not.
+    if (!Array.isArray(proto)) return reject(walk, `is a ${describe(value)}, not a plain array`);
+  } else if (proto !== Object.prototype && proto !== null) {
+    return reject(walk, `is a ${describe(value)}, not a plain object`);
   }
-  stack.delete(value);
+  if (Object.getOwnPropertySymbols(value).length > 0) return reject(walk, 'has symbol keys');
+  walk.open.add(value);
+  const out = Array.isArray(value) ? serializeArray(value, depth, walk) : serializeObject(value as Record<string, unknown>, depth, walk);
+  walk.open.delete(value);
   return out;
 }
 
+function serializeArray(value: readonly unknown[], depth: number, walk: Walk): string {
+  let out = '[';
+  for (let i = 0; i < value.length; i++) {
+    walk.path.push(i);
+    if (!Object.prototype.hasOwnProperty.call(value, i)) reject(walk, 'is a hole in a sparse array');
+    if (i > 0) out += ',';
+    out += serialize(value[i], depth + 1, walk);
+    walk.path.pop();
+  }
+  return out + ']';
+}
+
+function serializeObject(value: Record<string, unknown>, depth: number, walk: Walk): string {
+  // Default sort compares UTF-16 code units, which is the order RFC 8785 §3.2.3 requires.
+  const keys = Object.keys(value).sort();
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    walk.path.push(key);
+    if (i > 0) out += ',';
+    out += quote(key, walk) + ':' + serialize(value[key], depth + 1, walk);
+    walk.path.pop();
+  }
+  return out + '}';
+}
+
 function describe(value: object): string {
-  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof name === 'string' && name !== '' ? name : 'non-plain object';
+  try {
+    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === 'string' && SIMPLE_KEY.test(name) ? name : 'non-plain value';
+  } catch {
+    return 'non-plain value';
+  }
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// ES2024 String.prototype.isWellFormed where the runtime has it; the regex elsewhere.
+const nativeWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+const isWellFormed: (text: string) => boolean =
+  typeof nativeWellFormed === 'function' ? (text) => nativeWellFormed.call(text) : (text) => !LONE_SURROGATE.test(text);
 
-function quote(text: string, path: string): string {
-  if (LONE_SURROGATE.test(text)) reject(path, 'holds a lone surrogate');
+function quote(text: string, walk: Walk): string {
+  if (!isWellFormed(text)) reject(walk, 'holds a lone surrogate');
   // JSON.stringify escapes exactly as RFC 8785 §3.2.2.2 prescribes for well-formed strings.
   return JSON.stringify(text);
+}
+
+const SIMPLE_KEY = /^[A-Za-z_$][\w$]{0,31}$/;
+const MAX_SHOWN_SEGMENTS = 8;
+
+// `$.a[0]["odd key"]`: keys come from the client, so each is quoted, cut short and the path bounded.
+function formatPath(path: ReadonlyArray<string | number>): string {
+  const start = Math.max(0, path.length - MAX_SHOWN_SEGMENTS);
+  let out = start > 0 ? '$…' : '$';
+  for (let i = start; i < path.length; i++) {
+    const segment = path[i]!;
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (SIMPLE_KEY.test(segment)) out += `.${segment}`;
+    else out += `[${JSON.stringify(segment.length > 32 ? segment.slice(0, 32) + '…' : segment)}]`;
+  }
+  return out;
 }

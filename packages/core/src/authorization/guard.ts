@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isBrandedAuthContext } from '../brand.js';
 import type { AuthContext } from '../context.js';
 import { Forbidden, Unauthorized } from '../errors.js';
 import { parseOptions } from '../options.js';
@@ -43,7 +44,9 @@ export interface CompiledRequirement extends Requirement {
 const NONE: CompiledRequirement = Object.freeze({ [COMPILED]: true as const });
 
 /** Validates a requirement once, when a route is defined; mistakes raise ImproperlyConfigured. */
-export function requirement(input: Requirement | undefined = {}): CompiledRequirement {
+export function requirement(input?: Requirement): CompiledRequirement {
+  // Called per request by policy.authorize, so the common cases skip zod.
+  if (input === undefined) return NONE;
   if (input !== null && typeof input === 'object' && COMPILED in input) return input as CompiledRequirement;
   const parsed = parseOptions(requirementSchema, input, 'requireAuth');
   parsed.permissions?.forEach((p) => assertPermission(p, 'requireAuth.permissions'));
@@ -66,6 +69,8 @@ export async function authorize(
   settings: GuardSettings,
 ): Promise<void> {
   if (auth === null || auth === undefined) throw new Unauthorized();
+  // Fail closed: a look-alike object carrying roles is not an identity.
+  if (!isBrandedAuthContext(auth)) throw new Unauthorized();
   if (settings.superuserRole !== undefined && auth.roles.includes(settings.superuserRole)) return;
   if (need.roles !== undefined && !need.roles.some((role) => auth.roles.includes(role))) throw new Forbidden();
   if (need.allRoles !== undefined && !need.allRoles.every((role) => auth.roles.includes(role))) throw new Forbidden();

@@ -15,25 +15,33 @@ export function assertPermission(value: unknown, where: string): string {
   return value;
 }
 
-/** Flattens a role map into own-entry lookups; `constructor` or `__proto__` roles grant nothing unless configured as own keys. */
-export function compileRolePermissions(map: RolePermissions | undefined, where: string): ReadonlyMap<string, readonly string[]> {
+/**
+ * Flattens a role map into own-entry lookups, so `constructor`, `__proto__` or `toString` roles grant
+ * nothing unless configured as own keys. Mistakes raise ImproperlyConfigured naming `option.role`.
+ */
+export function compileRolePermissions(map: RolePermissions | undefined, where: string, option: string): ReadonlyMap<string, readonly string[]> {
   const out = new Map<string, readonly string[]>();
   if (map === undefined) return out;
-  if (typeof map !== 'object' || map === null || Array.isArray(map)) throw new ImproperlyConfigured(`${where} must be an object of role → permissions`);
+  const name = (path: string): string => `${where}: option '${path}'`;
+  if (typeof map !== 'object' || map === null || Array.isArray(map)) throw new ImproperlyConfigured(`${name(option)} must be an object of role → permissions`);
   for (const role of Object.keys(map)) {
     const entry = map[role];
     const granted: string[] = [];
     if (Array.isArray(entry)) {
-      for (const p of entry) granted.push(assertPermission(p, `${where}.${role}`));
+      for (const p of entry as readonly unknown[]) granted.push(assertPermission(p, name(`${option}.${role}`)));
     } else if (typeof entry === 'object' && entry !== null) {
       const matrix = entry as PermissionMatrix;
       for (const resource of Object.keys(matrix)) {
         const actions = matrix[resource];
-        if (!Array.isArray(actions)) throw new ImproperlyConfigured(`${where}.${role}.${resource} must be an array of actions`);
-        for (const action of actions) granted.push(assertPermission(`${resource}:${String(action)}`, `${where}.${role}.${resource}`));
+        const where = name(`${option}.${role}.${resource}`);
+        if (!Array.isArray(actions)) throw new ImproperlyConfigured(`${where} must be an array of actions`);
+        for (const action of actions as readonly unknown[]) {
+          if (typeof action !== 'string') throw new ImproperlyConfigured(`${where} must hold action names (strings)`);
+          granted.push(assertPermission(`${resource}:${action}`, where));
+        }
       }
     } else {
-      throw new ImproperlyConfigured(`${where}.${role} must be a permission list or a resource matrix`);
+      throw new ImproperlyConfigured(`${name(`${option}.${role}`)} must be a permission list or a resource matrix`);
     }
     out.set(role, Object.freeze(granted));
   }
