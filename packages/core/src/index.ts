@@ -42,3 +42,18 @@ export { canonicalJSON, MAX_CANONICAL_DEPTH } from './approval/canonical.js';
 export { requirement, type CompiledRequirement, type Requirement } from './authorization/guard.js';
 export { permits, type PermissionMatrix, type RolePermissions } from './authorization/permissions.js';
 export { maskSecret, MIN_SECRET_BYTES } from './secret.js';
+export {
+  jwt,
+  type AsymmetricAlgorithm,
+  type ClaimPath,
+  type HmacAlgorithm,
+  type JsonWebKeySet,
+  type JwksOptions,
+  type JwsAlgorithm,
+  type JwtClaimNames,
+  type JwtClaims,
+  type JwtHeader,
+  type JwtOptions,
+  type JwtRevoked,
+  type JwtToContext,
+} from './providers/jwt/index.js';

@@ -1,0 +1,61 @@
+import type { AuthContext } from '../../context.js';
+import type { TimeClaims } from './claims.js';
+import type { JwtClaims, JwtHeader } from './types.js';
+import type { KeyLease } from './verification-key.js';
+
+/** A token whose signature and claims were verified, and what it mapped to. */
+export interface Verdict {
+  readonly context: AuthContext;
+  readonly claims: JwtClaims;
+  readonly header: JwtHeader;
+  readonly times: TimeClaims;
+  readonly lease: KeyLease;
+}
+
+/**
+ * Verified tokens by their exact string, least recently used first out. Bounded by entry count
+ * and by total token length. A hit is returned only while the key that verified it is still
+ * current; time claims are the caller's to re-check on every hit.
+ */
+export class VerdictCache {
+  readonly #entries = new Map<string, Verdict>();
+  readonly #maxEntries: number;
+  readonly #maxChars: number;
+  #chars = 0;
+
+  constructor(maxEntries: number, maxChars: number) {
+    this.#maxEntries = maxEntries;
+    this.#maxChars = maxChars;
+  }
+
+  get(token: string, now: number): Verdict | undefined {
+    const verdict = this.#entries.get(token);
+    if (verdict === undefined) return undefined;
+    this.#entries.delete(token);
+    if (verdict.lease.retired || now >= verdict.lease.validUntil) {
+      this.#chars -= token.length;
+      return undefined;
+    }
+    this.#entries.set(token, verdict);
+    return verdict;
+  }
+
+  set(token: string, verdict: Verdict): void {
+    if (token.length > this.#maxChars) return;
+    this.delete(token);
+    this.#entries.set(token, verdict);
+    this.#chars += token.length;
+    while (this.#entries.size > this.#maxEntries || this.#chars > this.#maxChars) {
+      const oldest = this.#entries.keys().next().value as string;
+      this.delete(oldest);
+    }
+  }
+
+  delete(token: string): void {
+    if (this.#entries.delete(token)) this.#chars -= token.length;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}

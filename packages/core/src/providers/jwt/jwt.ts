@@ -1,0 +1,90 @@
+import type { AuthContext } from '../../context.js';
+import { InvalidToken } from '../../errors.js';
+import type { Authenticate } from '../../policy.js';
+import type { AuthRequest } from '../../request.js';
+import { bearerToken } from '../credentials.js';
+import { VerdictCache, type Verdict } from './cache.js';
+import { checkClaims, checkTimes } from './claims.js';
+import { checkHeader } from './header.js';
+import { compileJwtOptions, type JwtSettings } from './options.js';
+import { parseCompact } from './segments.js';
+import { acceptedContext } from './to-context.js';
+import type { JwtClaims, JwtHeader, JwtOptions } from './types.js';
+
+// Every cached token counts against this many characters in total (8 MiB at 1 byte each).
+const CACHE_MAX_CHARS = 8 * 1024 * 1024;
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * A provider that authenticates `Authorization: Bearer <JWT>` (or `?token=` on WebSocket
+ * upgrades). Resolves null when the request carries no bearer token; throws InvalidToken (401,
+ * RFC 6750 header, the same body for every failure) for any token that does not pass, and
+ * ServiceUnavailable (503) when a remote JWKS cannot be had. Options are checked now: a mistake
+ * is ImproperlyConfigured. Keys are imported once; verified tokens are cached (re-checking time
+ * claims, key currency and `revoked` on every hit).
+ *
+ * @example
+ * const auth = createAuth({
+ *   authenticate: jwt({
+ *     algorithms: ['ES256'],
+ *     jwksUrl: 'https://issuer.example/.well-known/jwks.json',
+ *     issuer: 'https://issuer.example/',
+ *     audience: 'my-api',
+ *   }),
+ * });
+ *
+ * @example
+ * jwt({ algorithms: ['HS256'], secret: process.env.JWT_SECRET!, claims: { roles: ['realm_access', 'roles'] } });
+ */
+export function jwt(options: JwtOptions): Authenticate {
+  const settings = compileJwtOptions(options);
+  const cache = settings.cacheMax === 0 ? null : new VerdictCache(settings.cacheMax, CACHE_MAX_CHARS);
+  const { revoked, claims: rules } = settings;
+
+  const authenticate = async (req: AuthRequest): Promise<AuthContext | null> => {
+    const token = bearerToken(req);
+    if (token === null) return null;
+    const now = Date.now();
+    let verdict = cache?.get(token, now);
+    if (verdict !== undefined) {
+      if (!checkTimes(verdict.times, now / 1000, rules)) {
+        cache!.delete(token);
+        throw new InvalidToken();
+      }
+    } else {
+      verdict = await verify(token, now, settings);
+      cache?.set(token, verdict);
+    }
+    if (revoked !== undefined && (await revoked(verdict.claims, verdict.header)) !== false) throw new InvalidToken();
+    return verdict.context;
+  };
+
+  const summary = `jwt ${JSON.stringify(settings.summary)}`;
+  Object.defineProperties(authenticate, {
+    name: { value: 'jwt' },
+    toJSON: { value: () => ({ provider: 'jwt', ...settings.summary }) },
+    [INSPECT]: { value: () => summary },
+  });
+  return authenticate;
+}
+
+// Cheap checks (shape, header, claims, time) come before any key lookup, so garbage and
+// expired tokens never cause a JWKS fetch; the signature is checked before anything is mapped.
+async function verify(token: string, now: number, settings: JwtSettings): Promise<Verdict> {
+  const parsed = parseCompact(token, settings.maxTokenSize);
+  if (parsed === null) throw new InvalidToken();
+  const accepted = checkHeader(parsed.header, settings.header);
+  if (accepted === null) throw new InvalidToken();
+  const times = checkClaims(parsed.payload, settings.claims);
+  if (times === null || !checkTimes(times, now / 1000, settings.claims)) throw new InvalidToken();
+  const pending = settings.keys.key(accepted.alg, accepted.kid);
+  const key = pending instanceof Promise ? await pending : pending;
+  if (parsed.signature.length !== key.signatureLength) throw new InvalidToken();
+  const result = key.verify(parsed.signingInput, parsed.signature);
+  if ((typeof result === 'boolean' ? result : await result) !== true) throw new InvalidToken();
+  const claims = parsed.payload as JwtClaims;
+  const header = parsed.header as JwtHeader;
+  const context = acceptedContext(await settings.toContext(claims, header));
+  if (context === null) throw new InvalidToken();
+  return { context, claims, header, times, lease: key.lease };
+}

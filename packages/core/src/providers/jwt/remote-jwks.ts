@@ -1,0 +1,110 @@
+import type { JwsAlgorithm } from '../../crypto/jws.js';
+import { InvalidToken, ServiceUnavailable } from '../../errors.js';
+import { fetchJwks, type JwksFetchSettings } from './fetch-jwks.js';
+import { checkJwk } from './jwk.js';
+import type { KeySource } from './key-source.js';
+import { KeySet, prepareKey, type VerificationKey } from './verification-key.js';
+
+export interface RemoteJwksSettings extends JwksFetchSettings {
+  readonly cacheMaxAgeMs: number;
+  readonly cooldownMs: number;
+  readonly algorithms: ReadonlySet<JwsAlgorithm>;
+}
+
+/**
+ * A JWKS fetched from a URL and kept for `cacheMaxAgeMs`. An unknown `kid` triggers a refetch at
+ * most once per `cooldownMs`; concurrent callers share one fetch. With no fresh keys (never
+ * fetched, or stale and the refresh failed) nobody is authenticated: ServiceUnavailable. A `kid`
+ * that is still unknown while fresh keys are held is an InvalidToken.
+ */
+export class RemoteJwks implements KeySource {
+  readonly #settings: RemoteJwksSettings;
+  #set: KeySet | null = null;
+  #fetchedAt = -Infinity;
+  #attemptedAt = -Infinity;
+  #inflight: Promise<void> | null = null;
+  #byIdentity = new Map<string, VerificationKey>();
+
+  constructor(settings: RemoteJwksSettings) {
+    this.#settings = settings;
+  }
+
+  key(alg: JwsAlgorithm, kid: string | undefined): VerificationKey | Promise<VerificationKey> {
+    if (this.#fresh()) {
+      const key = this.#set!.find(alg, kid);
+      if (key !== undefined) return key;
+    }
+    return this.#keyAfterRefresh(alg, kid);
+  }
+
+  async #keyAfterRefresh(alg: JwsAlgorithm, kid: string | undefined): Promise<VerificationKey> {
+    if (!this.#fresh()) {
+      await this.#refresh();
+      if (!this.#fresh()) throw new ServiceUnavailable();
+      const key = this.#set!.find(alg, kid);
+      if (key !== undefined) return key;
+    }
+    if (Date.now() - this.#attemptedAt < this.#settings.cooldownMs) throw new InvalidToken();
+    await this.#refresh();
+    if (!this.#fresh()) throw new ServiceUnavailable();
+    const key = this.#set!.find(alg, kid);
+    if (key === undefined) throw new InvalidToken();
+    return key;
+  }
+
+  #fresh(): boolean {
+    return this.#set !== null && Date.now() - this.#fetchedAt < this.#settings.cacheMaxAgeMs;
+  }
+
+  #refresh(): Promise<void> {
+    return (this.#inflight ??= this.#load().finally(() => {
+      this.#inflight = null;
+    }));
+  }
+
+  // Never rejects: a failed refresh keeps the previous keys, which age out on their own.
+  async #load(): Promise<void> {
+    this.#attemptedAt = Date.now();
+    try {
+      const keys = await this.#prepare(await fetchJwks(this.#settings));
+      if (keys.size === 0) return;
+      const fetchedAt = Date.now();
+      for (const key of keys.values()) key.lease.validUntil = fetchedAt + this.#settings.cacheMaxAgeMs;
+      // A key the new set no longer holds retires, and every verdict cached with it goes too.
+      for (const [identity, key] of this.#byIdentity) if (!keys.has(identity)) key.lease.retired = true;
+      this.#byIdentity = keys;
+      this.#set = new KeySet([...keys.values()], true);
+      this.#fetchedAt = fetchedAt;
+    } catch {
+      // Unreachable, slow, oversized or malformed: decided by the callers from the keys' age.
+    }
+  }
+
+  async #prepare(raw: readonly unknown[]): Promise<Map<string, VerificationKey>> {
+    const out = new Map<string, VerificationKey>();
+    const pending: Promise<void>[] = [];
+    for (const item of raw) {
+      const checked = checkJwk(item);
+      if (!checked.ok) continue;
+      const { jwk, shape, kid, algorithms } = checked.key;
+      for (const alg of algorithms) {
+        if (!this.#settings.algorithms.has(alg)) continue;
+        const identity = `${alg} ${kid ?? ''} ${JSON.stringify(jwk)}`;
+        const known = this.#byIdentity.get(identity);
+        if (known !== undefined && !known.lease.retired) {
+          out.set(identity, known);
+          continue;
+        }
+        try {
+          const key = prepareKey({ material: { type: 'jwk', jwk }, shape, kid, algorithms }, alg, { retired: false, validUntil: 0 });
+          if (key instanceof Promise) pending.push(key.then((ready) => void out.set(identity, ready), () => {}));
+          else out.set(identity, key);
+        } catch {
+          // A key that will not import is skipped, like any other unusable member of the set.
+        }
+      }
+    }
+    await Promise.all(pending);
+    return out;
+  }
+}
