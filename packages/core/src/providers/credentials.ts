@@ -40,16 +40,19 @@ export interface BearerOptions {
  * InvalidToken (401) when it is malformed.
  */
 export function bearerToken(req: AuthRequest, options: BearerOptions = {}): string | null {
-  const header = authorizationHeader(req);
-  let fromHeader: string | null = null;
-  if (header !== null && header.scheme === 'bearer') {
-    if (!B64TOKEN.test(header.credentials)) throw new InvalidToken();
-    fromHeader = header.credentials;
-  }
+  const fromHeader = bearerHeaderToken(req);
   const fromQuery = queryToken(req, options);
   if (fromQuery === null) return fromHeader;
-  if (header !== null) throw new InvalidRequest('Credentials were sent by more than one method.');
+  if (req.headers.has('authorization')) throw new InvalidRequest('Credentials were sent by more than one method.');
   return fromQuery;
+}
+
+/** The token of `Authorization: Bearer <token>` alone; null when absent or another scheme, 401 when malformed. */
+export function bearerHeaderToken(req: AuthRequest): string | null {
+  const header = authorizationHeader(req);
+  if (header === null || header.scheme !== 'bearer') return null;
+  if (!B64TOKEN.test(header.credentials)) throw new InvalidToken();
+  return header.credentials;
 }
 
 /**

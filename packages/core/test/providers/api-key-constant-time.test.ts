@@ -1,0 +1,26 @@
+import { describe, expect, it, vi } from 'vitest';
+import * as backend from '../../src/crypto/backend.js';
+import { apiKey } from '../../src/providers/api-key/provider.js';
+import { AuthRequest } from '../../src/request.js';
+
+// Timing cannot be asserted; what can be is that every secret comparison goes through the
+// constant-time helper rather than `===` on strings.
+vi.mock('../../src/crypto/backend.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/crypto/backend.js')>();
+  return { ...original, timingSafeEqual: vi.fn(original.timingSafeEqual) };
+});
+
+const KEY = 'sk_test_0123456789abcdefABCDEF';
+
+describe('apiKey constant-time comparison', () => {
+  it('compares the presented digest with timingSafeEqual', async () => {
+    const spy = vi.mocked(backend.timingSafeEqual);
+    spy.mockClear();
+    const auth = apiKey({ keys: [{ key: KEY, subject: 's' }] });
+    await auth(new AuthRequest({ method: 'GET', path: '/', headers: { 'x-api-key': KEY } }));
+    expect(spy).toHaveBeenCalledTimes(1);
+    const [a, b] = spy.mock.calls[0]!;
+    expect(a).toHaveLength(32);
+    expect(b).toHaveLength(32);
+  });
+});
