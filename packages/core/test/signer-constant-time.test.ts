@@ -4,7 +4,7 @@ import { SignedCookieSigner } from '../src/signer.js';
 
 // Timing cannot be asserted; what can be is that MACs are compared by the constant-time helper.
 vi.mock('../src/crypto/backend.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../src/crypto/backend.js')>();
+  const original = await importOriginal<typeof backend>();
   return { ...original, timingSafeEqual: vi.fn(original.timingSafeEqual) };
 });
 

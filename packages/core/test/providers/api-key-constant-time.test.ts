@@ -6,7 +6,7 @@ import { AuthRequest } from '../../src/request.js';
 // Timing cannot be asserted; what can be is that every secret comparison goes through the
 // constant-time helper rather than `===` on strings.
 vi.mock('../../src/crypto/backend.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/crypto/backend.js')>();
+  const original = await importOriginal<typeof backend>();
   return { ...original, timingSafeEqual: vi.fn(original.timingSafeEqual) };
 });
 
