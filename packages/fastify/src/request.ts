@@ -1,0 +1,38 @@
+// Converts a Fastify request into an @auth/core AuthRequest and writes the core's error response.
+import { AuthRequest, type ErrorResponse } from '@auth/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+function headerPairs(raw: FastifyRequest['raw']): Array<[string, string]> | FastifyRequest['headers'] {
+  // Node keeps every duplicate only in rawHeaders (req.headers drops a second Authorization).
+  const list = raw.rawHeaders as readonly string[] | undefined;
+  if (!Array.isArray(list)) return raw.headers;
+  const pairs: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < list.length; i += 2) pairs.push([list[i]!, list[i + 1]!]);
+  return pairs;
+}
+
+// A WebSocket upgrade is one Node dispatched as `upgrade` (or @fastify/websocket marked as one);
+// a plain request that merely carries `Upgrade: websocket` stays an HTTP request.
+function isWebSocket(request: FastifyRequest): boolean {
+  const upgrade = request.raw.headers.upgrade;
+  if (typeof upgrade !== 'string' || upgrade.toLowerCase() !== 'websocket') return false;
+  return (request.raw as { upgrade?: unknown }).upgrade === true || (request as { ws?: unknown }).ws === true;
+}
+
+/** The AuthRequest for a Fastify request, built from the raw header list and query string. */
+export function toAuthRequest(request: FastifyRequest): AuthRequest {
+  const url = request.url;
+  const q = url.indexOf('?');
+  return new AuthRequest({
+    method: request.method,
+    path: url,
+    headers: headerPairs(request.raw),
+    context: { source: isWebSocket(request) ? 'websocket' : 'http', entrypoint: 'server', requestId: String(request.id) },
+    query: q === -1 ? '' : url.slice(q + 1),
+  });
+}
+
+/** Writes the core's response verbatim (a Buffer, so Fastify neither serialises nor adds a charset). */
+export function send(reply: FastifyReply, response: ErrorResponse): FastifyReply {
+  return reply.code(response.status).headers(response.headers).send(Buffer.from(response.body, 'utf8'));
+}
