@@ -49,7 +49,8 @@ export class ApprovalRequest {
   }
 
   toJSON(): Record<string, unknown> {
-    return { action: this.action, argumentsHash: this.argumentsHash, token: maskSecret(this.token), auth: this.auth, context: this.context };
+    // The token is a bearer secret: not even a tail of it is serialised.
+    return { action: this.action, argumentsHash: this.argumentsHash, token: maskSecret(this.token, 0), auth: this.auth, context: this.context };
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
