@@ -97,6 +97,7 @@ const plugin: FastifyPluginAsync<FastifyAuthOptions> = async (fastify, options) 
       const need = (request.routeOptions.config as { auth?: Requirement } | undefined)?.auth;
       if (need !== undefined) await policy.authorize(result, routeRequirement(need), req);
     } catch (error) {
+      if (error instanceof ImproperlyConfigured) console.error(`[@auth/fastify] ${error.message}`);
       return send(reply, policy.respond(error));
     }
     states.set(request, { policy, req, auth: result });
