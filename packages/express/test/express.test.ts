@@ -4,6 +4,7 @@ import express4 from 'express4';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { auth, authenticateUpgrade, getAuth, protect, requireAuth, upgradeHandler, type RequestWithAuth } from '../src/index.js';
@@ -240,7 +241,7 @@ describe.each([
 });
 
 describe('authenticateUpgrade', () => {
-  async function upgradeServer(run: (req: IncomingMessage, socket: import('node:stream').Duplex) => Promise<void>): Promise<string> {
+  async function upgradeServer(run: (req: IncomingMessage, socket: Duplex) => Promise<void>): Promise<string> {
     const { url, server } = await listen((_req, res) => res.end());
     server.on('upgrade', (req: IncomingMessage, socket) => void run(req, socket));
     return url;
