@@ -48,6 +48,7 @@ export {
   type ClaimPath,
   type HmacAlgorithm,
   type JsonWebKeySet,
+  type Jwk,
   type JwksOptions,
   type JwsAlgorithm,
   type JwtClaimNames,

@@ -2,8 +2,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuthContext } from '../../src/context.js';
 import { HTTPError } from '../../src/errors.js';
 import { jwt, type JwtOptions } from '../../src/providers/jwt/index.js';
-import { P256, SECRET } from './helpers/jwt-keys.js';
+import { p256, SECRET } from './helpers/jwt-keys.js';
 import { expectInvalid, request, token } from './helpers/jwt-tokens.js';
+
+const P256 = await p256();
 
 const T0 = Date.UTC(2030, 0, 1) / 1000;
 

@@ -1,9 +1,13 @@
+import { KeyObject, sign, type webcrypto } from 'node:crypto';
 import { generateKeyPair, exportJWK, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { AuthRequest } from '../../src/request.js';
 import { toErrorResponse } from '../../src/response.js';
 import { jwt } from '../../src/providers/jwt/index.js';
-import { OTHER_P256, OTHER_RSA, P256, RSA, SECRET } from './helpers/jwt-keys.js';
+import { otherP256, otherRsa, p256, rsa, SECRET } from './helpers/jwt-keys.js';
 import { b64, expectInvalid, GENERIC_401, now, payloadJson, request, signature, signRaw, token } from './helpers/jwt-tokens.js';
+
+const [RSA, OTHER_RSA, P256, OTHER_P256] = await Promise.all([rsa(), otherRsa(), p256(), otherP256()]);
 
 const HS = '{"alg":"HS256","typ":"JWT"}';
 const hs = () => jwt({ algorithms: ['HS256'], secret: SECRET });
@@ -161,8 +165,7 @@ describe('jwt refuses non-canonical encodings', () => {
     const t = await token('HS256', SECRET);
     const [h, p, s] = t.split('.');
     await expectInvalid(hs()(request(`${h}.${p} .${s}`)));
-    const ws = await import('../../src/request.js');
-    const query = new ws.AuthRequest({ method: 'GET', path: '/', query: { token: `${h}.\n${p}.${s}` }, context: { source: 'websocket' } });
+    const query = new AuthRequest({ method: 'GET', path: '/', query: { token: `${h}.\n${p}.${s}` }, context: { source: 'websocket' } });
     await expectInvalid(hs()(query));
   });
 
@@ -286,11 +289,9 @@ describe('jwt refuses malformed structure', () => {
   });
 
   it('refuses an ES256 signature in DER form instead of raw r||s', async () => {
-    const { sign } = await import('node:crypto');
-    const { KeyObject } = await import('node:crypto');
     const h = b64('{"alg":"ES256"}');
     const p = b64(payloadJson());
-    const der = sign('sha256', Buffer.from(`${h}.${p}`), KeyObject.from(P256.privateKey as import('node:crypto').webcrypto.CryptoKey));
+    const der = sign('sha256', Buffer.from(`${h}.${p}`), KeyObject.from(P256.privateKey as webcrypto.CryptoKey));
     await expectInvalid(es()(request(`${h}.${p}.${b64(der)}`)));
   });
 
@@ -310,7 +311,6 @@ describe('jwt refuses malformed structure', () => {
   ])('refuses %s', async (_label, t) => {
     const auth = hs();
     if (t === '') {
-      const { AuthRequest } = await import('../../src/request.js');
       await expectInvalid(auth(new AuthRequest({ method: 'GET', path: '/', headers: { authorization: 'Bearer ' } })));
     } else await expectInvalid(auth(request(t)));
   });

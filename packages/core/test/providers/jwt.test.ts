@@ -6,8 +6,11 @@ import { HTTPError, InvalidRequest } from '../../src/errors.js';
 import { createAuth } from '../../src/policy.js';
 import { jwt, type JwtOptions } from '../../src/providers/jwt/index.js';
 import { AuthRequest } from '../../src/request.js';
-import { ED25519, OTHER_P256, OTHER_SECRET, P256, P384, RSA, RSA_PSS_BOUND, SECRET } from './helpers/jwt-keys.js';
+import { ed25519, otherP256, OTHER_SECRET, p256, p384, rsa, rsaPssPublicKey, SECRET } from './helpers/jwt-keys.js';
 import { expectInvalid, request, token } from './helpers/jwt-tokens.js';
+
+const [RSA, P256, OTHER_P256, P384, ED25519] = await Promise.all([rsa(), p256(), otherP256(), p384(), ed25519()]);
+const RSA_PSS_BOUND = { ...RSA, publicKey: await rsaPssPublicKey() };
 
 describe('jwt backends', () => {
   it('verifies synchronously on node:crypto in the node project and through WebCrypto in the portable one', () => {
@@ -165,7 +168,7 @@ describe('jwt claims mapping', () => {
   it.each([
     ['missing', { sub: undefined }],
     ['empty', { sub: '' }],
-  ])('refuses a token whose sub is %s', async (_label, claims) => {
+  ] as [string, { sub?: string }][])('refuses a token whose sub is %s', async (_label, claims) => {
     const auth = jwt({ algorithms: ['HS256'], secret: SECRET });
     await expectInvalid(auth(request(await token('HS256', SECRET, claims))));
   });

@@ -2,6 +2,7 @@ export { jwt } from './jwt.js';
 export type {
   ClaimPath,
   JsonWebKeySet,
+  Jwk,
   JwksOptions,
   JwtClaimNames,
   JwtClaims,

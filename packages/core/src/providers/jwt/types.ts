@@ -84,9 +84,12 @@ interface NoKeySource {
   readonly jwksOptions?: undefined;
 }
 
+/** A public JSON Web Key (RFC 7517); its members are checked when the provider is built. */
+export type Jwk = JsonWebKey & { readonly kid?: string };
+
 /** A JWK Set (RFC 7517 §5). */
 export interface JsonWebKeySet {
-  readonly keys: readonly JsonWebKey[];
+  readonly keys: readonly Jwk[];
 }
 
 /**
@@ -102,7 +105,7 @@ export type JwtOptions = JwtCommonOptions &
       })
     | (Omit<NoKeySource, 'key'> & {
         /** A public key: SPKI PEM (`BEGIN PUBLIC KEY`), JWK or CryptoKey. */
-        readonly key: string | JsonWebKey | CryptoKey;
+        readonly key: string | Jwk | CryptoKey;
         readonly algorithms: readonly AsymmetricAlgorithm[];
       })
     | (Omit<NoKeySource, 'jwks'> & {

@@ -1,0 +1,229 @@
+import { generateKeyPairSync, KeyObject, type webcrypto } from 'node:crypto';
+import { generateKeyPair } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { ImproperlyConfigured } from '../../src/errors.js';
+import { jwt, type JwtOptions } from '../../src/providers/jwt/index.js';
+import { ed25519, p256, rsa, SECRET } from './helpers/jwt-keys.js';
+
+const [RSA, P256, ED25519] = await Promise.all([rsa(), p256(), ed25519()]);
+
+const build = (options: unknown) => () => jwt(options as JwtOptions);
+const smallRsa = generateKeyPairSync('rsa', { modulusLength: 1024 });
+const privatePem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+const rsaPkcs1Pem = KeyObject.from(RSA.publicKey as webcrypto.CryptoKey).export({ type: 'pkcs1', format: 'pem' }) as string;
+
+describe('jwt options: algorithms', () => {
+  it.each<[string, unknown, RegExp]>([
+    ['missing', { secret: SECRET }, /option 'algorithms'/],
+    ['empty', { algorithms: [], secret: SECRET }, /option 'algorithms'/],
+    ['none', { algorithms: ['none'], secret: SECRET }, /option 'algorithms\.0'/],
+    ['unknown', { algorithms: ['HS1'], secret: SECRET }, /option 'algorithms\.0'/],
+    ['lowercase', { algorithms: ['hs256'], secret: SECRET }, /option 'algorithms\.0'/],
+    ['not an array', { algorithms: 'HS256', secret: SECRET }, /option 'algorithms'/],
+  ])('refuses algorithms that are %s', (_label, options, message) => {
+    expect(build(options)).toThrow(ImproperlyConfigured);
+    expect(build(options)).toThrow(message);
+  });
+
+  it('refuses an HMAC algorithm with a public key (RS→HS confusion)', () => {
+    expect(build({ algorithms: ['RS256', 'HS256'], key: RSA.pem })).toThrow(/HS256 needs 'secret'/);
+  });
+
+  it('refuses an HMAC algorithm with a JWKS', () => {
+    expect(build({ algorithms: ['HS256'], jwks: { keys: [P256.jwk] } })).toThrow(/HS256 needs 'secret'/);
+    expect(build({ algorithms: ['HS256'], jwksUrl: 'https://issuer.example/jwks' })).toThrow(/HS256 needs 'secret'/);
+  });
+
+  it('refuses an asymmetric algorithm with a secret', () => {
+    expect(build({ algorithms: ['RS256'], secret: SECRET })).toThrow(/RS256 needs a public key/);
+  });
+
+  it('refuses an algorithm the key cannot verify', () => {
+    expect(build({ algorithms: ['ES256'], key: RSA.pem })).toThrow(/no key that can verify ES256/);
+    expect(build({ algorithms: ['ES384'], key: P256.jwk })).toThrow(/no key that can verify ES384/);
+    expect(build({ algorithms: ['RS256'], key: ED25519.pem })).toThrow(/no key that can verify RS256/);
+  });
+
+  it('refuses an algorithm no key of a local JWKS can verify', () => {
+    expect(build({ algorithms: ['ES256', 'RS256'], jwks: { keys: [P256.jwk] } })).toThrow(/no key that can verify RS256/);
+  });
+});
+
+describe('jwt options: key sources', () => {
+  it('refuses no key source', () => {
+    expect(build({ algorithms: ['HS256'] })).toThrow(/exactly one of 'secret', 'key', 'jwks' or 'jwksUrl' \(got none\)/);
+  });
+
+  it('refuses two key sources', () => {
+    expect(build({ algorithms: ['RS256'], key: RSA.pem, jwks: { keys: [RSA.jwk] } })).toThrow(/got key, jwks/);
+    expect(build({ algorithms: ['HS256'], secret: SECRET, key: RSA.pem })).toThrow(/got secret, key/);
+  });
+
+  it('refuses jwksOptions without jwksUrl', () => {
+    expect(build({ algorithms: ['ES256'], key: P256.pem, jwksOptions: {} })).toThrow(/'jwksOptions' needs 'jwksUrl'/);
+  });
+});
+
+describe('jwt options: secret', () => {
+  it.each<[string, unknown, RegExp]>([
+    ['empty', '', /must not be empty/],
+    ['shorter than 32 bytes', 'x'.repeat(31), /at least 32 bytes/],
+    ['a number', 12345, /must be a string or Uint8Array/],
+    ['short bytes', new Uint8Array(16), /at least 32 bytes/],
+  ])('refuses a secret that is %s', (_label, secret, message) => {
+    expect(build({ algorithms: ['HS256'], secret })).toThrow(ImproperlyConfigured);
+    expect(build({ algorithms: ['HS256'], secret })).toThrow(message);
+  });
+
+  it('refuses a PEM public key as the secret', () => {
+    expect(build({ algorithms: ['HS256'], secret: RSA.pem })).toThrow(/looks like a PEM key/);
+  });
+
+  it('refuses a PEM given as bytes', () => {
+    expect(build({ algorithms: ['HS256'], secret: new TextEncoder().encode(RSA.pem) })).toThrow(/looks like a PEM key/);
+  });
+
+  it('refuses a certificate PEM as the secret', () => {
+    const cert = `-----BEGIN CERTIFICATE-----\n${'A'.repeat(64)}\n-----END CERTIFICATE-----`;
+    expect(build({ algorithms: ['HS256'], secret: cert })).toThrow(/looks like a PEM key/);
+  });
+
+  it('refuses a JWK (JSON object text) as the secret', () => {
+    expect(build({ algorithms: ['HS256'], secret: JSON.stringify(P256.jwk) })).toThrow(/looks like a JWK/);
+    expect(build({ algorithms: ['HS256'], secret: `  ${JSON.stringify({ kty: 'oct', k: 'x'.repeat(40) })}` })).toThrow(/looks like a JWK/);
+  });
+
+  it('refuses a base64 SPKI public key (the PEM body without its armour) as the secret', () => {
+    const body = RSA.pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
+    expect(build({ algorithms: ['HS256'], secret: body })).toThrow(/looks like an encoded public key/);
+  });
+
+  it('refuses raw DER public key bytes as the secret', () => {
+    const der = Uint8Array.from(Buffer.from(P256.pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''), 'base64'));
+    expect(build({ algorithms: ['HS256'], secret: der })).toThrow(/looks like an encoded public key/);
+  });
+
+  it('never quotes the secret in its messages', () => {
+    const secret = `{"kty":"oct","k":"${'s3cr3t'.repeat(8)}"}`;
+    let message = '';
+    try {
+      jwt({ algorithms: ['HS256'], secret });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).not.toContain('s3cr3t');
+  });
+});
+
+describe('jwt options: public keys', () => {
+  it.each<[string, unknown, RegExp]>([
+    ['a PKCS#1 RSA PEM', rsaPkcs1Pem, /must be a PEM public key/],
+    ['a private key PEM', privatePem, /must be a PEM public key/],
+    ['garbage text', 'not a key', /must be a PEM public key/],
+    ['a PEM with a corrupt body', '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----', /is not an RSA/],
+    ['an RSA key under 2048 bits (PEM)', smallRsa.publicKey.export({ type: 'spki', format: 'pem' }), /is not an RSA \(2048 bits or more\)/],
+    ['an RSA key under 2048 bits (JWK)', smallRsa.publicKey.export({ format: 'jwk' }), /under 2048 bits/],
+    ['a private JWK', { ...P256.jwk, d: 'AAAA' }, /private key material/],
+    ['a symmetric JWK', { kty: 'oct', k: 'x'.repeat(43) }, /symmetric key/],
+    ['a JWK without kty', { x: P256.jwk.x, y: P256.jwk.y }, /'kty'/],
+    ['a JWK with an unknown curve', { ...P256.jwk, crv: 'secp256k1' }, /'crv'/],
+    ['a JWK with a short x', { ...P256.jwk, x: 'AAAA' }, /'x' or 'y'/],
+    ['a JWK with padded members', { ...P256.jwk, x: `${P256.jwk.x}=` }, /'x' or 'y'/],
+    ['a JWK for encryption', { ...P256.jwk, use: 'enc' }, /'use'/],
+    ['a JWK whose key_ops lack verify', { ...P256.jwk, key_ops: ['sign'] }, /'key_ops'/],
+    ['a JWK with an unknown alg', { ...P256.jwk, alg: 'none' }, /'alg'/],
+    ['a JWK whose alg does not fit its type', { ...P256.jwk, alg: 'RS256' }, /'alg'/],
+    ['a number', 42, /not a JSON object/],
+  ])('refuses %s', (_label, key, message) => {
+    expect(build({ algorithms: ['ES256'], key })).toThrow(ImproperlyConfigured);
+    expect(build({ algorithms: ['ES256'], key })).toThrow(message);
+  });
+
+  it('refuses a private CryptoKey', async () => {
+    const { privateKey } = await generateKeyPair('ES256');
+    expect(build({ algorithms: ['ES256'], key: privateKey })).toThrow(/public CryptoKey/);
+  });
+
+  it('refuses a CryptoKey bound to another RSA padding or hash than the algorithms', () => {
+    expect(build({ algorithms: ['PS256'], key: RSA.publicKey })).toThrow(/no key that can verify PS256/);
+    expect(build({ algorithms: ['RS384'], key: RSA.publicKey })).toThrow(/no key that can verify RS384/);
+  });
+
+  it('refuses a CryptoKey that cannot verify', async () => {
+    const key = await crypto.subtle.importKey('jwk', P256.jwk, { name: 'ECDH', namedCurve: 'P-256' }, true, []);
+    expect(build({ algorithms: ['ES256'], key })).toThrow(ImproperlyConfigured);
+  });
+
+  it('refuses a local JWKS without keys', () => {
+    expect(build({ algorithms: ['ES256'], jwks: { keys: [] } })).toThrow(/non-empty 'keys'/);
+    expect(build({ algorithms: ['ES256'], jwks: [P256.jwk] })).toThrow(/non-empty 'keys'/);
+  });
+
+  it('refuses a local JWKS holding a private key, naming its index', () => {
+    expect(build({ algorithms: ['ES256'], jwks: { keys: [P256.jwk, { ...P256.jwk, d: 'AAAA' }] } })).toThrow(/'jwks\.keys\.1' holds private key material/);
+  });
+});
+
+describe('jwt options: jwksUrl', () => {
+  it.each<[string, unknown, RegExp]>([
+    ['plain http to a remote host', 'http://issuer.example/jwks', /must use https/],
+    ['a relative URL', '/jwks.json', /absolute URL/],
+    ['another scheme', 'file:///etc/jwks.json', /must use https/],
+    ['credentials in the URL', 'https://user:pass@issuer.example/jwks', /must not carry credentials/],
+    ['a number', 42, /option 'jwksUrl'/],
+  ])('refuses %s', (_label, jwksUrl, message) => {
+    expect(build({ algorithms: ['ES256'], jwksUrl })).toThrow(message);
+  });
+
+  it.each(['http://127.0.0.1:8080/jwks', 'http://localhost/jwks', 'http://[::1]:9/jwks', 'https://issuer.example/jwks'])('accepts %s', (jwksUrl) => {
+    expect(build({ algorithms: ['ES256'], jwksUrl })).not.toThrow();
+  });
+
+  it.each<[string, unknown]>([
+    ['a negative cooldown', { cooldownMs: -1 }],
+    ['a zero timeout', { timeoutMs: 0 }],
+    ['an infinite timeout', { timeoutMs: Infinity }],
+    ['a tiny cache max age', { cacheMaxAgeMs: 10 }],
+    ['a tiny response cap', { maxResponseBytes: 10 }],
+    ['an unknown option', { retries: 3 }],
+  ])('refuses jwksOptions with %s', (_label, jwksOptions) => {
+    expect(build({ algorithms: ['ES256'], jwksUrl: 'https://issuer.example/jwks', jwksOptions })).toThrow(/option 'jwksOptions/);
+  });
+});
+
+describe('jwt options: claims and limits', () => {
+  const base = { algorithms: ['HS256'], secret: SECRET };
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ['a negative clock tolerance', { clockTolerance: -1 }, /option 'clockTolerance'/],
+    ['a clock tolerance over 300 s', { clockTolerance: 301 }, /option 'clockTolerance'/],
+    ['an infinite clock tolerance', { clockTolerance: Infinity }, /option 'clockTolerance'/],
+    ['a NaN clock tolerance', { clockTolerance: NaN }, /option 'clockTolerance'/],
+    ['a string clock tolerance', { clockTolerance: '5s' }, /option 'clockTolerance'/],
+    ['a zero maxTokenAge', { maxTokenAge: 0 }, /option 'maxTokenAge'/],
+    ['an infinite maxTokenAge', { maxTokenAge: Infinity }, /option 'maxTokenAge'/],
+    ['an empty issuer', { issuer: '' }, /option 'issuer'/],
+    ['an empty issuer list', { issuer: [] }, /option 'issuer'/],
+    ['an empty audience', { audience: '' }, /option 'audience'/],
+    ['a non-string audience', { audience: [1] }, /option 'audience'/],
+    ['an empty typ', { typ: '' }, /option 'typ'/],
+    ['a non-boolean requireExp', { requireExp: 'no' }, /option 'requireExp'/],
+    ['a tiny maxTokenSize', { maxTokenSize: 10 }, /option 'maxTokenSize'/],
+    ['a huge maxTokenSize', { maxTokenSize: 1e9 }, /option 'maxTokenSize'/],
+    ['a toContext that is not a function', { toContext: {} }, /option 'toContext'/],
+    ['a revoked that is not a function', { revoked: true }, /option 'revoked'/],
+    ['cache: true', { cache: true }, /option 'cache'/],
+    ['a zero cache max', { cache: { max: 0 } }, /option 'cache/],
+    ['an unknown cache option', { cache: { ttl: 5 } }, /option 'cache/],
+    ['an empty claim name', { claims: { roles: '' } }, /option 'claims\.roles'/],
+    ['an unknown claims option', { claims: { groups: 'g' } }, /option 'claims'/],
+    ['an unknown option (a typo)', { audiance: 'api' }, /unknown key\(s\) 'audiance'/],
+  ])('refuses %s', (_label, extra, message) => {
+    expect(build({ ...base, ...extra })).toThrow(ImproperlyConfigured);
+    expect(build({ ...base, ...extra })).toThrow(message);
+  });
+
+  it('refuses options that are not an object', () => {
+    expect(build(undefined)).toThrow(ImproperlyConfigured);
+    expect(build('HS256')).toThrow(ImproperlyConfigured);
+  });
+});
