@@ -8,7 +8,8 @@ import { ALICE, BOB, makePolicy } from './policy.js';
 
 export type Scenario = (start: AppFactory) => Promise<unknown>;
 
-async function withApp<T>(
+/** Starts the app with the shared policy (options replaced by `setup.policy`), runs, and closes it. */
+export async function withApp<T>(
   start: AppFactory,
   setup: { policy?: Partial<AuthOptions>; app?: AppOptions },
   run: (app: RunningApp, logs: string[]) => Promise<T>,
@@ -26,7 +27,8 @@ function problem(status: number, code: string, extra: Record<string, unknown> = 
   return { type: 'about:blank', status, code, ...extra };
 }
 
-function expectProblem(obs: Observation, status: number, code: string, extra: Record<string, unknown> = {}): void {
+/** Asserts a problem+json error with the core's status, code and headers. */
+export function expectProblem(obs: Observation, status: number, code: string, extra: Record<string, unknown> = {}): void {
   expect(obs.status).toBe(status);
   expect(obs.headers['content-type']).toBe('application/problem+json');
   expect(obs.headers['cache-control']).toBe('no-store');
@@ -281,6 +283,15 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
       expectProblem(obs, 400, 'invalid_request');
       expect(app.hits).toEqual([]);
       return obs;
+    }),
+
+  'the approval header name comes from the policy': (start) =>
+    withApp(start, { policy: { approvalHeader: 'x-confirm' } }, async (app) => {
+      const ignored = await request(`${app.url}/transfer`, json(TRANSFER, { ...ALICE, 'x-approval-token': `ok:${TRANSFER_HASH}` }));
+      expectProblem(ignored, 409, 'approval_required', { action: 'transfer', argumentsHash: TRANSFER_HASH });
+      const approved = await request(`${app.url}/transfer`, json(TRANSFER, { ...ALICE, 'x-confirm': `ok:${TRANSFER_HASH}` }));
+      expect(approved).toMatchObject({ status: 200, body: { route: 'transfer', args: TRANSFER } });
+      return [ignored, approved];
     }),
 
   'a custom error envelope is applied identically to every error': (start) =>
