@@ -16,7 +16,13 @@ const SOURCES: ReadonlySet<string> = new Set(['http', 'websocket', 'mcp', 'cli']
 const ENTRYPOINTS: ReadonlySet<string> = new Set(['server', 'local']);
 const DEFAULT_CONTEXT: RequestContext = Object.freeze({ source: 'http', entrypoint: 'server' });
 
-/** Builds a frozen {@link RequestContext}; defaults to `{ source: 'http', entrypoint: 'server' }`. */
+/**
+ * Builds a frozen {@link RequestContext}; defaults to `{ source: 'http', entrypoint: 'server' }`.
+ * Throws a TypeError for an unknown source or entrypoint, or a field that is not a string.
+ *
+ * @example
+ * requestContext({ source: 'websocket', requestId: 'req_42' });
+ */
 export function requestContext(init: Partial<RequestContext> = {}): RequestContext {
   if (init === DEFAULT_CONTEXT) return DEFAULT_CONTEXT;
   if (typeof init !== 'object' || init === null) throw new TypeError('RequestContext: init must be an object');

@@ -48,7 +48,13 @@ export function compileRolePermissions(map: RolePermissions | undefined, where: 
   return out;
 }
 
-/** True when `granted` covers `required`: exact match, `resource:*`, or `*`. */
+/**
+ * True when `granted` covers `required`: exact match, `resource:*`, or `*`.
+ *
+ * @example
+ * permits('doc:*', 'doc:read');  // true
+ * permits('doc:*', 'docs:read'); // false
+ */
 export function permits(granted: string, required: string): boolean {
   if (granted === required || granted === '*') return true;
   const star = granted.length - 2;
