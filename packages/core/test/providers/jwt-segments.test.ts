@@ -67,8 +67,18 @@ describe('parseJsonObject', () => {
     ['a duplicate spelled with an escape', '{"a":1,"\\u0061":2}'],
     ['a duplicate __proto__', '{"__proto__":1,"__proto__":2}'],
     ['a duplicate after whitespace', '{ "a" : 1 ,\n "a" : 2 }'],
+    ['a duplicate name ending in an escaped backslash', '{"a\\\\":1,"a\\\\":2}'],
+    ['a duplicate after a value ending in an escaped backslash', '{"x":"\\\\","x":1}'],
+    ['a duplicate after a value holding an escaped quote', '{"x":"\\"","x":1}'],
+    ['a duplicate escaped differently', '{"\\u00e9":1,"\u00e9":2}'],
   ])('refuses %s', (_label, text) => {
     expect(parseJsonObject(text)).toBeNull();
+  });
+
+  it('handles many members in linear time', () => {
+    const names = Array.from({ length: 2000 }, (_, i) => `"k${i}":${i}`).join(',');
+    expect(parseJsonObject(`{${names}}`)).not.toBeNull();
+    expect(parseJsonObject(`{${names},"k0":1}`)).toBeNull();
   });
 
   it('is not fooled by names inside string values', () => {

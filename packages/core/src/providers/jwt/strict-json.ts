@@ -17,26 +17,27 @@ export function parseJsonObject(text: string): Record<string, unknown> | null {
   return hasUniqueNamesWithinDepth(text) ? (value as Record<string, unknown>) : null;
 }
 
-// Walks text JSON.parse already accepted, so only strings and brackets need tracking.
+// Walks text JSON.parse already accepted, so only strings and brackets need tracking; string
+// bodies are skipped with indexOf rather than character by character.
 function hasUniqueNamesWithinDepth(text: string): boolean {
   const stack: (Set<string> | null)[] = [];
   let expectName = false;
+  // Position of the next backslash at or after the current string, found once per stretch (linear overall).
+  let escape = -1;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
       const start = i;
-      let escaped = false;
-      for (i++; i < n; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c /* \ */) {
-          escaped = true;
-          i++;
-        } else if (d === 0x22) break;
-      }
+      i = closingQuote(text, i);
+      if (i < 0) return false;
       if (!expectName) continue;
+      if (escape < start) {
+        const found = text.indexOf('\\', start);
+        escape = found < 0 ? n : found;
+      }
       // "a" and "\u0061" name the same member, so escaped names are compared decoded.
-      const name = escaped ? (JSON.parse(text.slice(start, i + 1)) as string) : text.slice(start + 1, i);
+      const name = escape < i ? (JSON.parse(text.slice(start, i + 1)) as string) : text.slice(start + 1, i);
       const names = stack[stack.length - 1]!;
       if (names.has(name)) return false;
       names.add(name);
@@ -53,6 +54,18 @@ function hasUniqueNamesWithinDepth(text: string): boolean {
     }
   }
   return true;
+}
+
+// The index of the quote that ends the string opened at `open`: one preceded by an even run of backslashes.
+function closingQuote(text: string, open: number): number {
+  let i = open;
+  for (;;) {
+    i = text.indexOf('"', i + 1);
+    if (i < 0) return -1;
+    let backslashes = 0;
+    while (text.charCodeAt(i - 1 - backslashes) === 0x5c) backslashes++;
+    if ((backslashes & 1) === 0) return i;
+  }
 }
 
 /** Freezes a parsed JSON value in place, so cached claims cannot be changed by a hook. */
