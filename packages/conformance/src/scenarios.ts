@@ -337,6 +337,29 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
       return results;
     }),
 
+  'absolute-form request targets are authenticated like any other': (start) =>
+    withApp(start, {}, async (app) => {
+      const { host } = new URL(app.url);
+      const results = [];
+      for (const target of [`http://${host}/private`, `http://${host}//private`, `http://${host}/%70rivate`]) {
+        const obs = await raw(app.url, `GET ${target} HTTP/1.1`);
+        expectProblem(obs, 401, 'unauthorized');
+        results.push(obs);
+      }
+      expect(app.hits).toEqual([]);
+      return results;
+    }),
+
+  'malformed request targets are refused (by the HTTP layer or by auth) and never reach a handler': (start) =>
+    withApp(start, {}, async (app) => {
+      for (const target of ['*', '\\private', '/private\\', `HTTP://${new URL(app.url).host}/private`, '/private%', '/%zzprivate']) {
+        const obs = await raw(app.url, `GET ${target} HTTP/1.1`);
+        // A framework may reject a target it cannot parse before any middleware runs (400).
+        expect([400, 401]).toContain(obs.status);
+      }
+      return { hits: app.hits };
+    }),
+
   'with optional auth and route guards, odd paths never reach the guarded handler': (start) =>
     withApp(start, { app: { optional: true } }, async (app) => {
       for (const path of ODD_PATHS) {
