@@ -1,6 +1,6 @@
 // Scenarios for the built-in providers: the same policy module, built on core's providers instead
 // of the hand-written hook, must be answered identically by every adapter.
-import { jwt, type Authenticate } from '@auth/core';
+import { anyOf, apiKey, generateApiKey, jwt, type Authenticate } from '@auth/core';
 import { SignJWT } from 'jose';
 import { expect } from 'vitest';
 import { raw, request, websocket } from './harness.js';
@@ -34,6 +34,20 @@ async function mint({ sub = 'alice', roles = ['admin'], expiresIn = 300, secret 
 }
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+// One key per surface, as Cheshire Cat's CCAT_API_KEY and CCAT_API_KEY_WS.
+const HTTP_KEY = generateApiKey({ prefix: 'sk_http' }).key;
+const WS_KEY = generateApiKey({ prefix: 'sk_ws' }).key;
+
+function apiKeyProvider(): Authenticate {
+  return apiKey({
+    keys: {
+      http: [{ key: HTTP_KEY, subject: 'http-client', roles: ['admin'] }],
+      websocket: [{ key: WS_KEY, subject: 'ws-client' }],
+    },
+    query: true,
+  });
+}
 
 export const PROVIDER_SCENARIOS: Readonly<Record<string, Scenario>> = {
   'jwt: a valid token reaches the handler, which sees the subject from sub and the roles claim': async (start) => {
@@ -98,6 +112,50 @@ export const PROVIDER_SCENARIOS: Readonly<Record<string, Scenario>> = {
       expectProblem(duplicated, 400, 'invalid_request');
       expect(app.hits).toEqual([]);
       return [socket, duplicated];
+    });
+  },
+
+  'apiKey: a key in x-api-key reaches the handler; an unknown key is 401; a repeated header is 400': (start) =>
+    withApp(start, { policy: { authenticate: apiKeyProvider() } }, async (app) => {
+      const ok = await request(`${app.url}/admin`, { headers: { 'x-api-key': HTTP_KEY } });
+      expect(ok).toMatchObject({ status: 200, body: { route: 'admin', subject: 'http-client' } });
+      const unknown = await request(`${app.url}/admin`, { headers: { 'x-api-key': `${HTTP_KEY}x` } });
+      expectProblem(unknown, 401, 'invalid_token');
+      const repeated = await raw(app.url, `GET /admin HTTP/1.1\r\nX-Api-Key: ${HTTP_KEY}\r\nX-Api-Key: ${HTTP_KEY}`);
+      expectProblem(repeated, 400, 'invalid_request');
+      expect(app.hits).toEqual(['admin']);
+      return [ok, unknown, repeated];
+    }),
+
+  'apiKey: ?token= works on websocket upgrades only, with the websocket key set': (start) =>
+    withApp(start, { policy: { authenticate: apiKeyProvider() } }, async (app) => {
+      const socket = await websocket(app.url, `/ws?token=${WS_KEY}`);
+      expect(socket).toEqual({ opened: true, message: { route: 'ws', subject: 'ws-client' } });
+      const httpKeyOnSocket = await websocket(app.url, `/ws?token=${HTTP_KEY}`);
+      expect(httpKeyOnSocket.opened).toBe(false);
+      expectProblem(httpKeyOnSocket.refused!, 401, 'invalid_token');
+      const plain = await request(`${app.url}/private?token=${WS_KEY}`);
+      expectProblem(plain, 401, 'unauthorized');
+      const wsKeyOnHttp = await request(`${app.url}/private`, { headers: { 'x-api-key': WS_KEY } });
+      expectProblem(wsKeyOnHttp, 401, 'invalid_token');
+      expect(app.hits).toEqual(['ws']);
+      return [socket, httpKeyOnSocket, plain, wsKeyOnHttp];
+    }),
+
+  'anyOf(jwt, apiKey): either credential works, a bad JWT never falls through, two transports are 400': async (start) => {
+    const token = await mint();
+    const forged = await mint({ secret: OTHER_SECRET });
+    return withApp(start, { policy: { authenticate: anyOf(jwtProvider(), apiKeyProvider()) } }, async (app) => {
+      const viaJwt = await request(`${app.url}/private`, { headers: bearer(token) });
+      expect(viaJwt).toMatchObject({ status: 200, body: { subject: 'alice' } });
+      const viaKey = await request(`${app.url}/private`, { headers: { 'x-api-key': HTTP_KEY } });
+      expect(viaKey).toMatchObject({ status: 200, body: { subject: 'http-client' } });
+      const bad = await request(`${app.url}/private`, { headers: bearer(forged) });
+      expectProblem(bad, 401, 'invalid_token');
+      const both = await request(`${app.url}/private`, { headers: { ...bearer(forged), 'x-api-key': HTTP_KEY } });
+      expectProblem(both, 400, 'invalid_request');
+      expect(app.hits).toEqual(['private', 'private']);
+      return [viaJwt, viaKey, bad, both];
     });
   },
 };
