@@ -94,6 +94,7 @@ describe('remote JWKS: fetching and caching', () => {
       { ...KEY_B, d: 'AAAA' },
       { ...KEY_B, use: 'enc' },
       { kty: 'EC', crv: 'P-256', x: 'bad', y: 'bad', kid: 'x' },
+      { kty: 'EC', crv: 'P-256', x: Buffer.alloc(32, 1).toString('base64url'), y: Buffer.alloc(32, 1).toString('base64url'), kid: 'off-curve' },
       'not a key',
       KEY_A,
     ]);

@@ -154,6 +154,21 @@ describe('jwt options: public keys', () => {
     expect(build({ algorithms: ['ES256'], key })).toThrow(ImproperlyConfigured);
   });
 
+  it('never authenticates with a key that passes the shape checks but cannot be imported (a point off the curve)', async () => {
+    const offCurve = { kty: 'EC', crv: 'P-256', x: Buffer.alloc(32, 1).toString('base64url'), y: Buffer.alloc(32, 1).toString('base64url') };
+    let auth: ReturnType<typeof jwt>;
+    try {
+      auth = jwt({ algorithms: ['ES256'], key: offCurve });
+    } catch (error) {
+      // node:crypto imports at construction and refuses there.
+      expect(error).toBeInstanceOf(ImproperlyConfigured);
+      return;
+    }
+    // WebCrypto imports asynchronously: the first request that needs the key fails closed.
+    const { request, token } = await import('./helpers/jwt-tokens.js');
+    await expect(auth(request(await token('ES256', P256.privateKey)))).rejects.toBeInstanceOf(ImproperlyConfigured);
+  });
+
   it('refuses a local JWKS without keys', () => {
     expect(build({ algorithms: ['ES256'], jwks: { keys: [] } })).toThrow(/non-empty 'keys'/);
     expect(build({ algorithms: ['ES256'], jwks: [P256.jwk] })).toThrow(/non-empty 'keys'/);
@@ -225,5 +240,24 @@ describe('jwt options: claims and limits', () => {
   it('refuses options that are not an object', () => {
     expect(build(undefined)).toThrow(ImproperlyConfigured);
     expect(build('HS256')).toThrow(ImproperlyConfigured);
+  });
+});
+
+describe('jwt options: types', () => {
+  it('makes wrong key and algorithm combinations fail to compile', () => {
+    // Never called: the assertions are the @ts-expect-error lines, checked by the typecheck.
+    const _compileOnly = () => {
+      // @ts-expect-error an asymmetric algorithm with a secret
+      jwt({ algorithms: ['RS256'], secret: SECRET });
+      // @ts-expect-error an HMAC algorithm with a public key
+      jwt({ algorithms: ['HS256'], key: RSA.pem });
+      // @ts-expect-error two key sources
+      jwt({ algorithms: ['RS256'], key: RSA.pem, jwksUrl: 'https://issuer.example/jwks' });
+      // @ts-expect-error 'none' is not an algorithm
+      jwt({ algorithms: ['none'], secret: SECRET });
+      // @ts-expect-error jwksOptions without jwksUrl
+      jwt({ algorithms: ['ES256'], key: P256.pem, jwksOptions: { timeoutMs: 1000 } });
+    };
+    expect(typeof _compileOnly).toBe('function');
   });
 });

@@ -7,6 +7,7 @@ import { normalizeTyp, type HeaderRules } from './header.js';
 import { checkJwk } from './jwk.js';
 import { publicKeyInput, secretKeyInput, type KeyInput } from './key-input.js';
 import { StaticKeys, type KeySource } from './key-source.js';
+import { jwksUrl, redactedUrl } from './jwks-url.js';
 import { RemoteJwks } from './remote-jwks.js';
 import { defaultToContext } from './to-context.js';
 import type { JwtOptions, JwtRevoked, JwtToContext } from './types.js';
@@ -103,7 +104,7 @@ export function compileJwtOptions(options: JwtOptions): JwtSettings {
     cacheMax: opts.cache === false ? 0 : (opts.cache?.max ?? 10_000),
     summary: Object.freeze({
       algorithms: [...algorithms],
-      keys: source === 'jwksUrl' ? `jwksUrl ${redactedUrl(jwksUrl(opts.jwksUrl!))}` : `${source} (masked)`,
+      keys: source === 'jwksUrl' ? `jwksUrl ${redactedUrl(jwksUrl(opts.jwksUrl!, WHERE))}` : `${source} (masked)`,
       ...(issuer === undefined ? {} : { issuer }),
       ...(audience === undefined ? {} : { audience }),
     }),
@@ -117,7 +118,7 @@ function keySource(source: (typeof KEY_SOURCES)[number], opts: Parsed, algorithm
     const jwks = opts.jwksOptions;
     if (typeof fetch !== 'function') throw new ImproperlyConfigured(`${WHERE}: option 'jwksUrl' needs a global fetch()`);
     return new RemoteJwks({
-      url: jwksUrl(opts.jwksUrl!),
+      url: jwksUrl(opts.jwksUrl!, WHERE),
       cacheMaxAgeMs: jwks?.cacheMaxAgeMs ?? 600_000,
       cooldownMs: jwks?.cooldownMs ?? 30_000,
       timeoutMs: jwks?.timeoutMs ?? 5000,
@@ -151,25 +152,4 @@ function localJwks(value: unknown): KeyInput[] {
     }
   });
   return inputs;
-}
-
-function jwksUrl(value: string | URL): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ImproperlyConfigured(`${WHERE}: option 'jwksUrl' must be an absolute URL`);
-  }
-  if (url.username !== '' || url.password !== '') throw new ImproperlyConfigured(`${WHERE}: option 'jwksUrl' must not carry credentials`);
-  if (url.protocol === 'https:') return url;
-  if (url.protocol === 'http:' && isLoopback(url.hostname)) return url;
-  throw new ImproperlyConfigured(`${WHERE}: option 'jwksUrl' must use https (plain http is allowed for loopback hosts only)`);
-}
-
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
-}
-
-function redactedUrl(url: URL): string {
-  return `${url.origin}${url.pathname}`;
 }
