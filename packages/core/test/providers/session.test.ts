@@ -2,6 +2,8 @@ import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuthContext } from '../../src/context.js';
 import { HTTPError, ImproperlyConfigured, InvalidRequest, InvalidToken } from '../../src/errors.js';
+import { createAuth } from '../../src/policy.js';
+import { anyOf } from '../../src/providers/any-of.js';
 import { transportsOf } from '../../src/providers/credentials.js';
 import { serializeCookie } from '../../src/providers/session/cookie.js';
 import { session, type SessionOptions } from '../../src/providers/session/provider.js';
@@ -169,6 +171,15 @@ describe('session secret rotation', () => {
     // The re-signed cookie verifies without the fallback secret.
     const newOnly = session({ secret: SECRET });
     expect(await newOnly(withCookie(echo(again!)))).toMatchObject({ subject: 'user-1', roles: ['r'] });
+  });
+
+  it('still offers the re-signed cookie for the context the policy returns (through anyOf)', async () => {
+    const before = session({ secret: OLD });
+    const after = session({ secret: SECRET, fallbackSecrets: [OLD] });
+    const policy = createAuth({ authenticate: anyOf(after), logger: false });
+    const auth = await policy.authenticate(withCookie(echo(before.issue({ sub: 'user-1' }))));
+    expect(auth?.subject).toBe('user-1');
+    expect(after.resignCookie(auth!)).toMatch(/^__Host-session=/);
   });
 
   it('offers nothing for a cookie signed with the current secret', async () => {
