@@ -72,49 +72,44 @@ async function demo(): Promise<void> {
 }
 
 async function instructions(servers: readonly RunningServer[]): Promise<string> {
-  const user = await mintUserToken('bob', ['user']);
-  const admin = await mintUserToken('alice', ['admin']);
-  const key = serviceApiKey();
   const transfer = { to: 'acct_42', amount: 100 };
-  const approval = mintApprovalToken(TRANSFER, transfer);
+  const credentials = {
+    USER_JWT: await mintUserToken('bob', ['user']),
+    ADMIN_JWT: await mintUserToken('alice', ['admin']),
+    API_KEY: serviceApiKey(),
+    APPROVAL: mintApprovalToken(TRANSFER, transfer),
+  };
   const base = servers[0]!.url;
-  const body = `-H 'content-type: application/json' -d '${JSON.stringify(transfer)}'`;
-  const tooMuch = `-H 'content-type: application/json' -d '${JSON.stringify({ ...transfer, amount: 100_000 })}'`;
+  const json = (body: unknown) => `-H 'content-type: application/json' -d '${JSON.stringify(body)}'`;
+  const user = `-H "authorization: Bearer $USER_JWT"`;
+  // Double quotes so the shell fills in $USER_JWT; Node 20 needs the flag for its WebSocket client.
   const ws = (query: string) =>
-    `node --experimental-websocket -e 'const ws = new WebSocket("${base.replace('http', 'ws')}/ws${query}"); ws.onmessage = (e) => { console.log(e.data); ws.close(); }; ws.onerror = () => console.log("refused");'`;
+    `node --experimental-websocket -e "const ws = new WebSocket('${base.replace('http', 'ws')}/ws${query}'); ws.onmessage = (e) => { console.log(e.data); ws.close(); }; ws.onerror = () => console.log('refused');"`;
+  const tries: ReadonlyArray<readonly [string, string]> = [
+    ['200: public', `curl -i ${base}/health`],
+    ['401: no credential', `curl -i ${base}/me`],
+    ['200: bob, role user', `curl -i ${base}/me ${user}`],
+    ['200: billing-service, by API key', `curl -i ${base}/me -H "x-api-key: $API_KEY"`],
+    ['403: bob is no admin', `curl -i ${base}/admin ${user}`],
+    ['200: alice is', `curl -i ${base}/admin -H "authorization: Bearer $ADMIN_JWT"`],
+    ['409: a transfer needs approval; the body names the action and its argumentsHash', `curl -i -X POST ${base}/transfer ${user} ${json(transfer)}`],
+    ['200: approved', `curl -i -X POST ${base}/transfer ${user} -H "x-approval-token: $APPROVAL" ${json(transfer)}`],
+    ['403: that token approves this exact transfer only', `curl -i -X POST ${base}/transfer ${user} -H "x-approval-token: $APPROVAL" ${json({ ...transfer, amount: 100_000 })}`],
+    ['WebSocket with ?token= (upgrades only): hello bob', ws('?token=$USER_JWT')],
+    ['WebSocket without a credential: refused (401)', ws('')],
+  ];
   return [
     'shared-policy demo: one policy module (src/policy.ts) served unchanged by three frameworks',
     '',
     ...servers.map((s) => `  ${s.name.padEnd(8)} ${s.url}`),
     '',
-    'Development credentials, generated at start and valid only until this process stops:',
-    `  user  JWT (bob, role user)      ${user}`,
-    `  admin JWT (alice, role admin)   ${admin}`,
-    `  service API key                 ${key}`,
-    `  approval token for POST /transfer ${JSON.stringify(transfer)} only (10 min): ${approval}`,
+    'Development credentials, generated now (JWTs last 1 h, the approval 10 min; all die with this process). Paste these into another shell first:',
     '',
-    `Try these (port ${new URL(base).port} is Hono; use ${servers.slice(1).map((s) => `${new URL(s.url).port} for ${s.name}`).join(', ')}: same answers):`,
+    ...Object.entries(credentials).map(([name, value]) => `export ${name}='${value}'`),
     '',
-    '# public: 200',
-    `curl -i ${base}/health`,
-    '# no credential: 401',
-    `curl -i ${base}/me`,
-    '# the user: 200',
-    `curl -i ${base}/me -H 'authorization: Bearer ${user}'`,
-    '# the service, by API key: 200',
-    `curl -i ${base}/me -H 'x-api-key: ${key}'`,
-    '# admins only: 403 for the user, 200 for the admin',
-    `curl -i ${base}/admin -H 'authorization: Bearer ${user}'`,
-    `curl -i ${base}/admin -H 'authorization: Bearer ${admin}'`,
-    '# a transfer needs an approval token for its exact arguments: 409 with the action and argumentsHash',
-    `curl -i -X POST ${base}/transfer -H 'authorization: Bearer ${user}' ${body}`,
-    '# with the approval token: 200',
-    `curl -i -X POST ${base}/transfer -H 'authorization: Bearer ${user}' -H 'x-approval-token: ${approval}' ${body}`,
-    '# the same token for a different amount: 403',
-    `curl -i -X POST ${base}/transfer -H 'authorization: Bearer ${user}' -H 'x-approval-token: ${approval}' ${tooMuch}`,
-    '# WebSocket, token in the query string (upgrades only): "hello bob"; without it: refused',
-    ws(`?token=${user}`),
-    ws(''),
+    `Then try these (${new URL(base).port} is Hono; ${servers.slice(1).map((s) => `${new URL(s.url).port} ${s.name}`).join(', ')} give the same answers):`,
+    '',
+    ...tries.flatMap(([comment, command]) => [`# ${comment}`, command]),
     '',
     `Listening on ${HOST} only. Press Ctrl-C to stop.`,
   ].join('\n');
