@@ -265,11 +265,26 @@ describe('remote JWKS: an endpoint that fails never authenticates anyone', () =>
     await expectUnavailable(auth(request(t)));
   });
 
+  it('does not hammer an endpoint that is down: one attempt a second, and Retry-After: 1', async () => {
+    server = await jwksServer({ kind: 'raw', body: 'down', status: 503, contentType: 'text/plain' });
+    const auth = remote(server.url);
+    for (let i = 0; i < 5; i++) {
+      const error = await auth(request(await signA())).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ServiceUnavailable);
+      expect(toErrorResponse(error).headers['retry-after']).toBe('1');
+    }
+    expect(server.hitsOn()).toBe(1);
+    advance(1100);
+    await expectUnavailable(auth(request(await signA())));
+    expect(server.hitsOn()).toBe(2);
+  });
+
   it('recovers when the endpoint comes back', async () => {
     server = await jwksServer({ kind: 'raw', body: 'down', status: 503, contentType: 'text/plain' });
     const auth = remote(server.url);
     await expectUnavailable(auth(request(await signA())));
     server.set({ kind: 'keys', keys: [KEY_A] });
+    advance(1100);
     expect((await auth(request(await signA())))?.subject).toBe('user-1');
   });
 });

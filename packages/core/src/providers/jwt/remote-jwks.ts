@@ -5,6 +5,10 @@ import { checkJwk } from './jwk.js';
 import type { KeySource } from './key-source.js';
 import { KeySet, prepareKey, type VerificationKey } from './verification-key.js';
 
+// After a failed fetch with no fresh keys, callers get 503 (Retry-After: 1) for this long instead
+// of each starting another fetch against an endpoint that is down.
+const RETRY_AFTER_FAILURE_MS = 1000;
+
 export interface RemoteJwksSettings extends JwksFetchSettings {
   readonly cacheMaxAgeMs: number;
   readonly cooldownMs: number;
@@ -14,14 +18,16 @@ export interface RemoteJwksSettings extends JwksFetchSettings {
 /**
  * A JWKS fetched from a URL and kept for `cacheMaxAgeMs`. An unknown `kid` triggers a refetch at
  * most once per `cooldownMs`; concurrent callers share one fetch. With no fresh keys (never
- * fetched, or stale and the refresh failed) nobody is authenticated: ServiceUnavailable. A `kid`
- * that is still unknown while fresh keys are held is an InvalidToken.
+ * fetched, or stale and the refresh failed) nobody is authenticated: ServiceUnavailable, and the
+ * next attempt waits a second. A `kid` that is still unknown while fresh keys are held is an
+ * InvalidToken.
  */
 export class RemoteJwks implements KeySource {
   readonly #settings: RemoteJwksSettings;
   #set: KeySet | null = null;
   #fetchedAt = -Infinity;
   #attemptedAt = -Infinity;
+  #failedAt = -Infinity;
   #inflight: Promise<void> | null = null;
   #byIdentity = new Map<string, VerificationKey>();
 
@@ -39,14 +45,15 @@ export class RemoteJwks implements KeySource {
 
   async #keyAfterRefresh(alg: JwsAlgorithm, kid: string | undefined): Promise<VerificationKey> {
     if (!this.#fresh()) {
+      if (Date.now() - this.#failedAt < RETRY_AFTER_FAILURE_MS) throw new ServiceUnavailable(undefined, 1);
       await this.#refresh();
-      if (!this.#fresh()) throw new ServiceUnavailable();
+      if (!this.#fresh()) throw new ServiceUnavailable(undefined, 1);
       const key = this.#set!.find(alg, kid);
       if (key !== undefined) return key;
     }
     if (Date.now() - this.#attemptedAt < this.#settings.cooldownMs) throw new InvalidToken();
     await this.#refresh();
-    if (!this.#fresh()) throw new ServiceUnavailable();
+    if (!this.#fresh()) throw new ServiceUnavailable(undefined, 1);
     const key = this.#set!.find(alg, kid);
     if (key === undefined) throw new InvalidToken();
     return key;
@@ -67,7 +74,7 @@ export class RemoteJwks implements KeySource {
     this.#attemptedAt = Date.now();
     try {
       const keys = await this.#prepare(await fetchJwks(this.#settings));
-      if (keys.size === 0) return;
+      if (keys.size === 0) throw new Error('the JWK Set holds no usable key');
       const fetchedAt = Date.now();
       for (const key of keys.values()) key.lease.validUntil = fetchedAt + this.#settings.cacheMaxAgeMs;
       // A key the new set no longer holds retires, and every verdict cached with it goes too.
@@ -75,8 +82,10 @@ export class RemoteJwks implements KeySource {
       this.#byIdentity = keys;
       this.#set = new KeySet([...keys.values()], true);
       this.#fetchedAt = fetchedAt;
+      this.#failedAt = -Infinity;
     } catch {
       // Unreachable, slow, oversized or malformed: decided by the callers from the keys' age.
+      this.#failedAt = Date.now();
     }
   }
 
