@@ -2,10 +2,9 @@
 // JWT or a service API key), what each role may do, which action needs an approval token, and
 // what every error looks like. DEVELOPMENT ONLY: every secret is generated when this module loads
 // and lives in memory, so restarting the process invalidates every credential it minted.
-import { argumentsHash, createAuth, jwt, type AuthPolicy } from '@auth/core';
+import { anyOf, apiKey, argumentsHash, createAuth, generateApiKey, jwt, type AuthPolicy } from '@auth/core';
 import { SignJWT } from 'jose';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { generateServiceKey, serviceKey } from './service-key.js';
 
 const ISSUER = 'shared-policy-demo';
 const AUDIENCE = 'shared-policy-api';
@@ -14,18 +13,18 @@ const APPROVAL_TTL_SECONDS = 600;
 // 256-bit secrets, fresh on every start: nothing to leak from the repository.
 const jwtSecret = randomBytes(32);
 const approvalSecret = randomBytes(32);
-const service = generateServiceKey('sk_dev');
+const service = generateApiKey({ prefix: 'sk_dev' });
 
 /** The action `POST /transfer` is protected as; its approval token is bound to the exact arguments. */
 export const TRANSFER = 'transfer';
 
 export const policy: AuthPolicy = createAuth({
   // Tried in order: a request without a bearer token falls through to the API key; a credential
-  // that is present but invalid ends the chain with 401.
-  authenticate: [
+  // that is present but invalid ends the chain with 401, and two credentials at once are 400.
+  authenticate: anyOf(
     jwt({ algorithms: ['HS256'], secret: jwtSecret, issuer: ISSUER, audience: AUDIENCE }),
-    serviceKey({ keys: [{ hash: service.hash, subject: 'billing-service', roles: ['service'] }] }),
-  ],
+    apiKey({ keys: [{ hash: service.hash, subject: 'billing-service', roles: ['service'] }] }),
+  ),
   rolePermissions: {
     admin: ['*'],
     user: ['profile:read', 'transfers:create'],

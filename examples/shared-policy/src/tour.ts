@@ -69,7 +69,13 @@ export async function tourSteps(): Promise<Step[]> {
       run: (u) => request(`${u}/me`, { headers: { 'x-api-key': serviceApiKey() } }),
       verify: field('subject', 'billing-service'),
     },
-    { name: 'GET /me, unknown API key', status: 401, code: 'invalid_token', run: (u) => request(`${u}/me`, { headers: { 'x-api-key': 'sk_dev_unknown' } }) },
+    {
+      name: 'GET /me, JWT and API key at once',
+      status: 400,
+      code: 'invalid_request',
+      run: (u) => request(`${u}/me`, { headers: { ...bearer(user), 'x-api-key': serviceApiKey() } }),
+    },
+    { name: 'GET /me, unknown API key', status: 401, code: 'invalid_token', run: (u) => request(`${u}/me`, { headers: { 'x-api-key': 'sk_dev_0000000000000000000000000000000000000000000' } }) },
     {
       name: 'GET /me, Authorization sent twice (raw)',
       status: 400,
