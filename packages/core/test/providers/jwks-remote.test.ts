@@ -132,6 +132,18 @@ describe('remote JWKS: unknown kid and rotation', () => {
     expect(s.hitsOn()).toBe(2);
   });
 
+  it('lets concurrent requests for a new kid share the one refetch', async () => {
+    server = await jwksServer({ kind: 'keys', keys: [KEY_A], delayMs: 50 });
+    const auth = remote(server.url, { cooldownMs: 30_000 });
+    await auth(request(await signA()));
+    server.set({ kind: 'keys', keys: [KEY_A, KEY_B], delayMs: 50 });
+    advance(31_000);
+    const tokens = await Promise.all(Array.from({ length: 5 }, (_, i) => signB({ jti: String(i) })));
+    const results = await Promise.all(tokens.map((t) => auth(request(t))));
+    expect(results.map((ctx) => ctx?.subject)).toEqual(Array(5).fill('user-1'));
+    expect(server.hitsOn()).toBe(2);
+  });
+
   it('stops accepting a cached token once a rotation drops its key', async () => {
     const s = await start([KEY_A]);
     const toContext = vi.fn(() => new AuthContext({ subject: 'cached' }));

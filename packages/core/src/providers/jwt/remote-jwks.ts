@@ -51,7 +51,8 @@ export class RemoteJwks implements KeySource {
       const key = this.#set!.find(alg, kid);
       if (key !== undefined) return key;
     }
-    if (Date.now() - this.#attemptedAt < this.#settings.cooldownMs) throw new InvalidToken();
+    // A fetch already under way is joined (it may bring the kid); a new one waits out the cooldown.
+    if (this.#inflight === null && Date.now() - this.#attemptedAt < this.#settings.cooldownMs) throw new InvalidToken();
     await this.#refresh();
     if (!this.#fresh()) throw new ServiceUnavailable(undefined, 1);
     const key = this.#set!.find(alg, kid);
