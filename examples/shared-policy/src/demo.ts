@@ -124,7 +124,7 @@ async function main(): Promise<void> {
       console.error(`demo: ${error.message}`);
       process.exit(1);
     }
-    console.error('demo: failed to start:', error);
+    console.error('demo: failed:', error);
     process.exit(1);
   }
 }
