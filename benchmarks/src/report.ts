@@ -95,7 +95,9 @@ function tables(results: Results): Tables {
   const ratioRows = (list: readonly Comparison[], withP99: boolean): Row[] =>
     list.map((c) => [
       c.label,
-      c.perRound.map((x) => x.toFixed(2)).join(' '),
+      c.perRound.length <= 5
+        ? c.perRound.map((x) => x.toFixed(2)).join(' ')
+        : `${Math.min(...c.perRound).toFixed(2)}–${Math.max(...c.perRound).toFixed(2)} (${c.perRound.length})`,
       fmtRatio(c.median),
       ...(withP99 ? [c.p99RatioMedian === undefined || !Number.isFinite(c.p99RatioMedian) ? '—' : c.p99RatioMedian.toFixed(2)] : []),
       c.target === undefined ? '' : `≥ ${c.target.toFixed(2)}`,
@@ -126,14 +128,14 @@ function tables(results: Results): Tables {
       micro === null || micro.summary.length === 0
         ? null
         : {
-            head: ['micro benchmark', 'candidate', 'time/op (median p50)', 'ops/s'],
-            rows: micro.summary.map((s) => [s.group, s.candidate, fmtNs(s.p50NsMedian), fmtRps(s.opsPerSec)]),
+            head: ['micro benchmark', 'candidate', 'time/op (median p50)', 'ops/s', 'clock'],
+            rows: micro.summary.map((s) => [s.group, s.candidate, fmtNs(s.p50NsMedian), fmtRps(s.opsPerSec), s.clock]),
             right: [2, 3],
           },
     microRatios:
       micro === null || micro.comparisons.length === 0
         ? null
-        : { head: ['comparison (speed ratio = their time / ours, same round)', 'per round', 'median', 'target', ''], rows: ratioRows(micro.comparisons, false), right: [2] },
+        : { head: ['comparison (speed ratio = their time / ours, same round)', 'per round (range)', 'median', 'target', ''], rows: ratioRows(micro.comparisons, false), right: [2] },
     targets: {
       head: ['target (issue 5)', 'median', 'needed', 'verdict'],
       rows: results.targets.map((t) => [t.label, fmtRatio(t.median), `≥ ${t.target.toFixed(2)}`, t.verdict]),

@@ -3,14 +3,14 @@
 export const FRAMEWORKS = ['hono', 'fastify', 'express'] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
 
-export const VARIANTS = ['none', 'eco-hs256', 'eco-es256', 'auth-jwt-hs256', 'auth-jwt-es256', 'auth-apikey'] as const;
+export const VARIANTS = ['none', 'noop', 'eco-hs256', 'eco-es256', 'auth-jwt-hs256', 'auth-jwt-es256', 'auth-apikey'] as const;
 export type Variant = (typeof VARIANTS)[number];
 
 /**
  * The order variants are measured in within a round (reversed every other round): each compared
  * pair sits side by side, so the two runs of a ratio are seconds apart on this noisy machine.
  */
-export const RUN_ORDER: readonly Variant[] = ['eco-hs256', 'auth-jwt-hs256', 'none', 'auth-apikey', 'auth-jwt-es256', 'eco-es256'];
+export const RUN_ORDER: readonly Variant[] = ['eco-hs256', 'auth-jwt-hs256', 'none', 'noop', 'auth-apikey', 'auth-jwt-es256', 'eco-es256'];
 
 /** `reused`: one credential sent by every request. `distinct`: a different token on every request. */
 export const SHAPES = ['reused', 'distinct'] as const;
@@ -29,6 +29,9 @@ export interface VariantInfo {
 
 export const VARIANT_INFO: Readonly<Record<Variant, VariantInfo>> = {
   none: { credential: 'hs256', authenticates: false, shapes: ['reused'] },
+  // The floor under any promise-based auth middleware: one async middleware that awaits a resolved
+  // promise and passes the request on. Not a target; it tells how much of a gap is the framework's.
+  noop: { credential: 'hs256', authenticates: false, shapes: ['reused'] },
   'eco-hs256': { credential: 'hs256', authenticates: true, shapes: ['reused', 'distinct'] },
   'eco-es256': { credential: 'es256', authenticates: true, shapes: ['reused', 'distinct'] },
   'auth-jwt-hs256': { credential: 'hs256', authenticates: true, shapes: ['reused', 'distinct'] },
@@ -47,6 +50,8 @@ export function variantLabel(fw: Framework, variant: Variant): string {
   switch (variant) {
     case 'none':
       return `${fw} (no auth)`;
+    case 'noop':
+      return `${fw} + no-op async middleware`;
     case 'eco-hs256':
       return `${ECOSYSTEM[fw]} HS256`;
     case 'eco-es256':

@@ -77,6 +77,8 @@ export function httpComparisonDefs(frameworks: readonly Framework[]): HttpCompar
       defs.push({ id: `http.${fw}.${shape}.${ours}/${base}`, framework: fw, shape, ours, base, ...(target === undefined ? {} : { target }) });
     };
     add('reused', 'auth-jwt-hs256', 'none', 0.85);
+    add('reused', 'noop', 'none');
+    add('reused', 'auth-jwt-hs256', 'noop');
     add('reused', 'auth-jwt-es256', 'none');
     add('reused', 'auth-apikey', 'none');
     add('reused', 'eco-hs256', 'none');

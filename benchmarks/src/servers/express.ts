@@ -15,6 +15,14 @@ async function buildApp(): Promise<Express> {
         res.json({ sub: CONSTANT_SUBJECT });
       });
       break;
+    case 'noop':
+      app.use('/me', (_req, _res, next) => {
+        void Promise.resolve().then(() => next());
+      });
+      app.get('/me', (_req, res) => {
+        res.json({ sub: CONSTANT_SUBJECT });
+      });
+      break;
     case 'eco-hs256':
     case 'eco-es256': {
       app.use(

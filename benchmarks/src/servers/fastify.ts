@@ -13,6 +13,12 @@ async function main(): Promise<void> {
     case 'none':
       app.get('/me', async () => ({ sub: CONSTANT_SUBJECT }));
       break;
+    case 'noop':
+      app.addHook('onRequest', async () => {
+        await Promise.resolve();
+      });
+      app.get('/me', async () => ({ sub: CONSTANT_SUBJECT }));
+      break;
     case 'eco-hs256':
     case 'eco-es256':
       // @fastify/jwt's defaults (fast-jwt underneath, no verified-token cache), as users install it.

@@ -14,6 +14,15 @@ async function buildApp(): Promise<{ fetch: (request: Request) => Response | Pro
       app.get('/me', (c) => c.json({ sub: CONSTANT_SUBJECT }));
       return app;
     }
+    case 'noop': {
+      const app = new Hono();
+      app.use('/me', async (_c, next) => {
+        await Promise.resolve();
+        await next();
+      });
+      app.get('/me', (c) => c.json({ sub: CONSTANT_SUBJECT }));
+      return app;
+    }
     case 'eco-hs256':
     case 'eco-es256': {
       const app = new Hono<{ Variables: JwtVariables<{ sub: string }> }>();
