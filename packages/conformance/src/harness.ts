@@ -1,6 +1,6 @@
 // What every adapter's app factory provides, and the clients the scenarios use: fetch, a raw
 // HTTP/1.1 socket (for what fetch cannot send) and a WebSocket client.
-import type { AuthPolicy } from '@auth/core';
+import type { AuthContext, AuthPolicy } from '@auth/core';
 import { connect } from 'node:net';
 import WebSocket from 'ws';
 
@@ -9,6 +9,12 @@ export interface AppOptions {
   readonly optional?: boolean;
   /** Mount a CORS preflight responder before the auth middleware. */
   readonly cors?: boolean;
+  /**
+   * Called by the GET /private, /me, /admin and /reports handlers with the caller, if any; a
+   * string it returns is sent as the response's `Set-Cookie`, through the framework's own header
+   * API (e.g. a session provider's `resignCookie`).
+   */
+  readonly setCookie?: (auth: AuthContext) => string | null;
 }
 
 /** A running app: every route handler (and not-found handler) pushes its name to `hits`. */
@@ -25,7 +31,7 @@ export interface RunningApp {
  * - GET /admin: roles ['admin']; GET /reports: permissions ['reports:read']
  * - POST /transfer: protect('transfer', JSON body)
  * - GET /ws and GET /ws-admin (roles ['admin']): WebSocket, sends `{ subject }` on open
- * Every handler answers `{ route, subject, args? }`.
+ * Every handler answers `{ route, subject, args? }` (plus `Set-Cookie` when `options.setCookie` says so).
  */
 export type AppFactory = (policy: AuthPolicy, options?: AppOptions) => Promise<RunningApp>;
 
@@ -45,6 +51,7 @@ export interface Observation {
 // so content-type is compared on errors only.
 const COMPARED = [
   'www-authenticate',
+  'set-cookie',
   'cache-control',
   'retry-after',
   'x-envelope',

@@ -3,8 +3,11 @@
 import { anyOf, apiKey, generateApiKey, jwt, type Authenticate } from '@auth/core';
 import { SignJWT } from 'jose';
 import { expect } from 'vitest';
+import { BASIC_SCENARIOS } from './basic-scenarios.js';
 import { raw, request, websocket } from './harness.js';
+import { INTROSPECTION_SCENARIOS } from './introspection-scenarios.js';
 import { expectProblem, withApp, type Scenario } from './scenarios.js';
+import { SESSION_SCENARIOS } from './session-scenarios.js';
 
 const SECRET = new TextEncoder().encode('conformance-hs256-secret-of-at-least-32-bytes!');
 const OTHER_SECRET = new TextEncoder().encode('another-hs256-secret-that-is-at-least-32-bytes');
@@ -158,4 +161,8 @@ export const PROVIDER_SCENARIOS: Readonly<Record<string, Scenario>> = {
       return [viaJwt, viaKey, bad, both];
     });
   },
+
+  ...SESSION_SCENARIOS,
+  ...BASIC_SCENARIOS,
+  ...INTROSPECTION_SCENARIOS,
 };

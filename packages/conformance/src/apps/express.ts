@@ -21,6 +21,9 @@ export function expressFactory({ express, jsonFirst }: ExpressVariant): AppFacto
     const app = express();
     const answer = (route: string) => (req: RequestWithAuth, res: express5.Response) => {
       hits.push(route);
+      const who = getAuth(req);
+      const cookie = who === null ? null : (options.setCookie?.(who) ?? null);
+      if (cookie !== null) res.append('set-cookie', cookie);
       res.json({ route, subject: req.auth?.subject ?? null });
     };
 

@@ -1,15 +1,18 @@
 // The conformance app on Fastify 5 + @fastify/websocket.
 import { fastifyAuth, getAuth, protect, requireAuth } from '@auth/fastify';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { PREFLIGHT_HEADERS, type AppFactory } from '../harness.js';
 
 export const startFastify: AppFactory = async (policy, options = {}) => {
   const hits: string[] = [];
   const app = Fastify();
-  const answer = (route: string) => async (request: FastifyRequest) => {
+  const answer = (route: string) => async (request: FastifyRequest, reply: FastifyReply) => {
     hits.push(route);
+    const who = getAuth(request);
+    const cookie = who === null ? null : (options.setCookie?.(who) ?? null);
+    if (cookie !== null) reply.header('set-cookie', cookie);
     return { route, subject: request.auth?.subject ?? null };
   };
   const socket = (route: string) => (ws: { send(data: string): void }, request: FastifyRequest) => {

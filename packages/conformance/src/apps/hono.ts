@@ -14,6 +14,9 @@ export const startHono: AppFactory = async (policy, options = {}) => {
   const { injectWebSocket, upgradeWebSocket, wss } = createNodeWebSocket({ app });
   const answer = (route: string) => (c: Context<AuthEnv>) => {
     hits.push(route);
+    const who = getAuth(c);
+    const cookie = who === null ? null : (options.setCookie?.(who) ?? null);
+    if (cookie !== null) c.header('set-cookie', cookie);
     return c.json({ route, subject: c.var.auth?.subject ?? null });
   };
   const socket = (route: string) =>
