@@ -1,6 +1,6 @@
-// basic(): RFC 7617 credentials against a users table of scrypt hashes, the Basic challenge on every
-// refusal, strict base64, and the split at the first colon.
-import { basic, hashPassword, type Authenticate, type BasicUser } from '@auth/core';
+// basic(): RFC 7617 credentials against a users table of scrypt hashes and through a verify
+// callback, the Basic challenge on every refusal, strict base64, and the split at the first colon.
+import { AuthContext, basic, hashPassword, type Authenticate, type BasicUser } from '@auth/core';
 import { expect } from 'vitest';
 import { raw, request, type Observation } from './harness.js';
 import { expectProblem, withApp, type Scenario } from './scenarios.js';
@@ -11,12 +11,12 @@ const ALICE_PASSWORD = 'correct horse';
 // A password holding colons: the credentials are split at the first colon only.
 const BOB_PASSWORD = 'pa:ss:word';
 
-// Cheap scrypt (N = 2^10): the scenarios test parsing and answers, not password hashing.
+// Cheap scrypt (N = 2^8): the scenarios test parsing and answers, not password hashing.
 let users: Promise<Readonly<Record<string, BasicUser>>> | undefined;
 function basicUsers(): Promise<Readonly<Record<string, BasicUser>>> {
   users ??= (async () => ({
-    alice: { passwordHash: await hashPassword(ALICE_PASSWORD, { cost: 10 }), roles: ['admin'] },
-    bob: { passwordHash: await hashPassword(BOB_PASSWORD, { cost: 10 }) },
+    alice: { passwordHash: await hashPassword(ALICE_PASSWORD, { cost: 8 }), roles: ['admin'] },
+    bob: { passwordHash: await hashPassword(BOB_PASSWORD, { cost: 8 }) },
   }))();
   return users;
 }
@@ -80,12 +80,13 @@ export const BASIC_SCENARIOS: Readonly<Record<string, Scenario>> = {
       return results;
     }),
 
-  'basic: credentials split at the first colon, so a password may hold colons; a repeated header is 400': async (start) =>
-    withApp(start, { policy: { authenticate: await basicProvider() } }, async (app) => {
+  'basic: credentials split at the first colon (users table and verify callback); a repeated header is 400': async (start) => {
+    const table = await basicProvider();
+    const fromTable = await withApp(start, { policy: { authenticate: table } }, async (app) => {
       const ok = await request(`${app.url}/private`, { headers: credentials(`bob:${BOB_PASSWORD}`) });
       expect(ok).toMatchObject({ status: 200, body: { route: 'private', subject: 'bob' } });
       const results: Observation[] = [ok];
-      for (const userPass of ['bob:pa', 'bob:pa:ss', `bob:${BOB_PASSWORD}:`, `alice:${ALICE_PASSWORD}:`]) {
+      for (const userPass of ['bob:pa', `bob:${BOB_PASSWORD}:`, `alice:${ALICE_PASSWORD}:`]) {
         const obs = await request(`${app.url}/private`, { headers: credentials(userPass) });
         expectChallenge(obs);
         results.push(obs);
@@ -95,5 +96,31 @@ export const BASIC_SCENARIOS: Readonly<Record<string, Scenario>> = {
       expectProblem(repeated, 400, 'invalid_request');
       expect(app.hits).toEqual(['private']);
       return [...results, repeated];
-    }),
+    });
+    // The same through verify(username, password), which records exactly what core handed it.
+    const seen: [string, string][] = [];
+    const verify = basic({
+      realm: REALM,
+      verify: async (username, password) => {
+        seen.push([username, password]);
+        return username === 'bob' && password === BOB_PASSWORD ? new AuthContext({ subject: username, method: 'basic' }) : null;
+      },
+    });
+    const fromVerify = await withApp(start, { policy: { authenticate: verify } }, async (app) => {
+      const ok = await request(`${app.url}/private`, { headers: credentials(`bob:${BOB_PASSWORD}`) });
+      expect(ok).toMatchObject({ status: 200, body: { route: 'private', subject: 'bob' } });
+      const refused = await request(`${app.url}/private`, { headers: credentials('bob::x') });
+      expectChallenge(refused);
+      const emptyPassword = await request(`${app.url}/private`, { headers: credentials('bob:') });
+      expectChallenge(emptyPassword);
+      expect(app.hits).toEqual(['private']);
+      return [ok, refused, emptyPassword];
+    });
+    expect(seen).toEqual([
+      ['bob', BOB_PASSWORD],
+      ['bob', ':x'],
+      ['bob', ''],
+    ]);
+    return { fromTable, fromVerify, seen };
+  },
 };
