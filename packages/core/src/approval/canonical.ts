@@ -20,7 +20,65 @@ interface Walk {
  * canonicalJSON({ b: [1, 'x'], a: null }); // '{"a":null,"b":[1,"x"]}'
  */
 export function canonicalJSON(value: unknown): string {
+  try {
+    return fast(value, 0, []);
+  } catch (error) {
+    if (error !== REFUSED) throw error;
+  }
+  // Refused: walk again, tracking the path, only to say where.
   return serialize(value, 0, { open: new Set(), path: [] });
+}
+
+// The hot path: no path bookkeeping, and cycle detection on a short stack (depth is bounded by
+// MAX_CANONICAL_DEPTH) instead of a Set. Any refusal throws REFUSED and the slow walk explains it.
+const REFUSED = Symbol('refused');
+
+function fast(value: unknown, depth: number, open: object[]): string {
+  switch (typeof value) {
+    case 'string':
+      if (!isWellFormed(value)) throw REFUSED;
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value) || (Number.isInteger(value) && !Number.isSafeInteger(value))) throw REFUSED;
+      return String(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      break;
+    default:
+      throw REFUSED;
+  }
+  if (value === null) return 'null';
+  if (depth >= MAX_CANONICAL_DEPTH || open.includes(value)) throw REFUSED;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  const isArray = Array.isArray(value);
+  if (isArray ? !Array.isArray(proto) : proto !== Object.prototype && proto !== null) throw REFUSED;
+  if (Object.getOwnPropertySymbols(value).length > 0) throw REFUSED;
+  open.push(value);
+  let out: string;
+  if (isArray) {
+    const list = value as readonly unknown[];
+    out = '[';
+    for (let i = 0; i < list.length; i++) {
+      if (!(i in list)) throw REFUSED;
+      if (i > 0) out += ',';
+      out += fast(list[i], depth + 1, open);
+    }
+    out += ']';
+  } else {
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record).sort();
+    out = '{';
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      if (!isWellFormed(key)) throw REFUSED;
+      if (i > 0) out += ',';
+      out += JSON.stringify(key) + ':' + fast(record[key], depth + 1, open);
+    }
+    out += '}';
+  }
+  open.pop();
+  return out;
 }
 
 function reject(walk: Walk, why: string): never {
