@@ -48,6 +48,11 @@ export interface AuthOptions {
   readonly superuserRole?: string;
   /** Header an approval token is read from. Default `x-approval-token`. */
   readonly approvalHeader?: string;
+  /**
+   * The `WWW-Authenticate` challenge sent with a 401 when no credential was presented. Default
+   * `Bearer`; e.g. `Basic realm="admin", charset="UTF-8"` for a Basic-only policy, so browsers prompt.
+   */
+  readonly challenge?: string;
 }
 
 export interface AuthenticateOptions {
@@ -82,6 +87,8 @@ export interface AuthPolicy {
 
 const fn = <T>(name: string) => z.custom<T>((v) => typeof v === 'function', `must be a function (${name})`);
 const HEADER = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+// RFC 9110 §11.6.1: auth-scheme, then parameters; printable ASCII only, so no header injection.
+const CHALLENGE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+(?: [\x20-\x7e]*)?$/;
 
 // One check with one message: a zod union would report a bare "invalid input".
 function isHookList(value: unknown): boolean {
@@ -107,6 +114,7 @@ const optionsSchema = z
     rolePermissions: z.record(z.string(), z.unknown()).optional(),
     superuserRole: z.string().min(1).optional(),
     approvalHeader: z.string().regex(HEADER, 'must be a lowercase header name').optional(),
+    challenge: z.string().regex(CHALLENGE, 'must be an auth-scheme with optional parameters, on one line').optional(),
   })
   .strict();
 
@@ -137,6 +145,7 @@ export function createAuth(options: AuthOptions): AuthPolicy {
   const approveHook = opts.approve;
   const envelope = opts.errorResponse;
   const approvalHeader = opts.approvalHeader ?? 'x-approval-token';
+  const challenge = opts.challenge === undefined ? undefined : { headers: { 'www-authenticate': opts.challenge } };
   const guard: GuardSettings = Object.freeze({
     rolePermissions: compileRolePermissions(options.rolePermissions, 'createAuth', 'rolePermissions'),
     superuserRole: opts.superuserRole,
@@ -185,14 +194,14 @@ export function createAuth(options: AuthOptions): AuthPolicy {
       }
       if (result === null) {
         if (authOptions?.optional === true && !req.headers.has('authorization')) return null;
-        throw new Unauthorized();
+        throw new Unauthorized(undefined, challenge);
       }
       if (!isBrandedAuthContext(result)) {
         log('warn', 'authenticate hook returned something other than an AuthContext or null; treated as unauthorized', {
           type: result === undefined ? 'undefined' : typeof result,
           requestId: req.context.requestId,
         });
-        throw new Unauthorized();
+        throw new Unauthorized(undefined, challenge);
       }
       return Object.isFrozen(result) ? (result as AuthContext) : Object.freeze(result as AuthContext);
     },

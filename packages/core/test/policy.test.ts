@@ -571,3 +571,28 @@ describe('respond: the policy envelope applies everywhere', () => {
     expect(response.body).not.toContain(SECRET);
   });
 });
+
+describe('createAuth: the challenge sent to callers without a credential', () => {
+  it('sends WWW-Authenticate: Bearer by default', async () => {
+    const policy = createAuth({ authenticate: decline, logger: false });
+    const error = await rejection(policy.authenticate(anonymous()));
+    expect(policy.respond(error).headers['www-authenticate']).toBe('Bearer');
+  });
+
+  it('sends the configured challenge, e.g. Basic for a Basic-only policy', async () => {
+    const policy = createAuth({ authenticate: decline, logger: false, challenge: 'Basic realm="admin", charset="UTF-8"' });
+    const error = await rejection(policy.authenticate(anonymous()));
+    expect(error).toBeInstanceOf(Unauthorized);
+    expect(policy.respond(error).headers['www-authenticate']).toBe('Basic realm="admin", charset="UTF-8"');
+  });
+
+  it('uses the configured challenge when a hook returns a wrong type too', async () => {
+    const policy = createAuth({ authenticate: async () => ({ subject: 'x' }) as unknown as AuthContext, logger: false, challenge: 'Basic' });
+    const error = await rejection(policy.authenticate(anonymous()));
+    expect(policy.respond(error).headers['www-authenticate']).toBe('Basic');
+  });
+
+  it.each([['Basic\r\nSet-Cookie: a=b'], [''], [' Basic'], ['Basic realm="é"']])('refuses the challenge %j', (challenge) => {
+    expect(configError({ authenticate: decline, challenge }).message).toContain("option 'challenge'");
+  });
+});
