@@ -1,6 +1,6 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import type { JwsAlgorithm, JwsKeyMaterial, JwsVerify } from './jws.js';
+import type { ImportedJwsKey, JwsKeyMaterial, JwsVerify } from './jws.js';
 
 /**
  * The hashing primitives core needs. The portable default is @noble/hashes (runs on every runtime);
@@ -11,11 +11,11 @@ export interface CryptoBackend {
   sha256(data: Uint8Array): Uint8Array;
   hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array;
   /**
-   * Optional synchronous JWS verification, prepared once per key and algorithm (the key is
-   * imported here, never per call). Absent on the portable backend, where `jwt()` uses WebCrypto.
+   * Optional synchronous JWS key import, once per key (never per call), with verifiers that run
+   * synchronously. Absent on the portable backend, where `jwt()` imports and verifies through jose.
    * Throws when the material cannot be imported.
    */
-  readonly jwsVerifier?: (alg: JwsAlgorithm, material: JwsKeyMaterial) => JwsVerify;
+  readonly jwsKey?: (material: JwsKeyMaterial) => ImportedJwsKey<JwsVerify>;
 }
 
 export const portableBackend: CryptoBackend = Object.freeze({

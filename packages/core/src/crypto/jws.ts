@@ -53,12 +53,53 @@ export type PublicJwk =
   | { readonly kty: 'EC'; readonly crv: 'P-256' | 'P-384' | 'P-521'; readonly x: string; readonly y: string }
   | { readonly kty: 'OKP'; readonly crv: 'Ed25519'; readonly x: string };
 
-/** A verification key in one of the forms a backend can import, validated beforehand. */
+/** A verification key as configured, checked beforehand; a backend imports it. */
 export type JwsKeyMaterial =
   | { readonly type: 'secret'; readonly bytes: Uint8Array }
-  | { readonly type: 'spki'; readonly der: Uint8Array }
+  | { readonly type: 'spki'; readonly pem: string }
   | { readonly type: 'jwk'; readonly jwk: PublicJwk }
   | { readonly type: 'cryptokey'; readonly key: CryptoKey };
 
-/** Checks a signature over the exact ASCII signing input `header.payload`. */
-export type JwsVerify = (signingInput: Uint8Array, signature: Uint8Array) => boolean;
+/** What a key is, as far as choosing algorithms goes (a JWK declares it; an imported key tells it). */
+export type KeyType =
+  | { readonly kty: 'oct' }
+  | { readonly kty: 'RSA' }
+  | { readonly kty: 'EC'; readonly crv: 'P-256' | 'P-384' | 'P-521' }
+  | { readonly kty: 'OKP'; readonly crv: 'Ed25519' };
+
+/** An imported key's type read from the key itself, with the RSA modulus size. */
+export type KeyShape = Exclude<KeyType, { readonly kty: 'RSA' }> | { readonly kty: 'RSA'; readonly modulusBits: number };
+
+/** The JWS algorithms a key of this type can verify. */
+export function algorithmsFor(type: KeyType): JwsAlgorithm[] {
+  return JWS_ALGORITHM_NAMES.filter((alg) => {
+    const { family, curve } = JWS_ALGORITHMS[alg];
+    if (type.kty === 'oct') return family === 'HMAC';
+    if (type.kty === 'RSA') return family === 'RSA' || family === 'RSA-PSS';
+    return curve === type.crv;
+  });
+}
+
+/** The exact signature length `alg` produces with this key. */
+export function signatureLength(alg: JwsAlgorithm, shape: KeyShape): number {
+  const fixed = JWS_ALGORITHMS[alg].signatureLength;
+  if (fixed !== null) return fixed;
+  return shape.kty === 'RSA' ? Math.ceil(shape.modulusBits / 8) : -1;
+}
+
+/** A compact JWS as received: its segments (jose's flattened form) and the bytes they stand for. */
+export interface JwsParts {
+  readonly flattened: { readonly protected: string; readonly payload: string; readonly signature: string };
+  /** ASCII `protected "." payload`, exactly as received. */
+  readonly signingInput: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+export type JwsVerify = (jws: JwsParts) => boolean;
+export type AsyncJwsVerify = (jws: JwsParts) => Promise<boolean>;
+
+/** A key a backend imported once: what it is (null: nothing a JWS can be verified with) and a verifier per algorithm. */
+export interface ImportedJwsKey<Verifier> {
+  readonly shape: KeyShape | null;
+  verifier(alg: JwsAlgorithm): Verifier;
+}

@@ -1,43 +1,16 @@
 import { constants, createHmac, createPublicKey, createSecretKey, KeyObject, timingSafeEqual, verify, type webcrypto } from 'node:crypto';
-import { JWS_ALGORITHMS, type HashName, type JwsAlgorithm, type JwsKeyMaterial, type JwsVerify } from './jws.js';
+import { JWS_ALGORITHMS, type HashName, type ImportedJwsKey, type JwsAlgorithm, type JwsKeyMaterial, type JwsVerify, type KeyShape } from './jws.js';
 
 const HASH: Readonly<Record<HashName, string>> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
-const CURVE: Readonly<Record<string, string>> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' };
+const CURVE: Readonly<Record<string, 'P-256' | 'P-384' | 'P-521'>> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
 
 /**
- * Synchronous JWS verification on node:crypto: no WebCrypto thread hand-off per call, and the
- * KeyObject is built once here. Signatures are checked over the exact signing input.
+ * Imports `material` once as a node:crypto KeyObject (synchronously: a bad key fails when the
+ * provider is built) and reads its shape from the KeyObject itself. Throws when it will not import.
  */
-export function nodeJwsVerifier(alg: JwsAlgorithm, material: JwsKeyMaterial): JwsVerify {
-  const spec = JWS_ALGORITHMS[alg];
+export function nodeJwsKey(material: JwsKeyMaterial): ImportedJwsKey<JwsVerify> {
   const key = keyObject(material);
-  const hash = spec.hash === null ? null : HASH[spec.hash]!;
-  switch (spec.family) {
-    case 'HMAC': {
-      if (key.type !== 'secret') throw new TypeError(`${alg} needs a secret key`);
-      const length = spec.signatureLength!;
-      return (input, signature) =>
-        signature.length === length && timingSafeEqual(createHmac(hash!, key).update(input).digest(), signature);
-    }
-    case 'RSA':
-      expectAsymmetric(key, 'rsa', alg);
-      return (input, signature) => safeVerify(hash, input, key, signature);
-    case 'RSA-PSS': {
-      expectAsymmetric(key, 'rsa', alg);
-      const options = { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST };
-      return (input, signature) => safeVerify(hash, input, options, signature);
-    }
-    case 'ECDSA': {
-      expectAsymmetric(key, 'ec', alg);
-      if (key.asymmetricKeyDetails?.namedCurve !== CURVE[spec.curve!]) throw new TypeError(`${alg} needs a ${spec.curve} key`);
-      // JWS carries ECDSA signatures as raw r||s, not DER.
-      const options = { key, dsaEncoding: 'ieee-p1363' as const };
-      return (input, signature) => safeVerify(hash, input, options, signature);
-    }
-    case 'EdDSA':
-      expectAsymmetric(key, 'ed25519', alg);
-      return (input, signature) => safeVerify(null, input, key, signature);
-  }
+  return { shape: shapeOf(key), verifier: (alg) => nodeVerifier(alg, key) };
 }
 
 function keyObject(material: JwsKeyMaterial): KeyObject {
@@ -45,7 +18,7 @@ function keyObject(material: JwsKeyMaterial): KeyObject {
     case 'secret':
       return createSecretKey(material.bytes);
     case 'spki':
-      return createPublicKey({ key: Buffer.from(material.der), format: 'der', type: 'spki' });
+      return createPublicKey({ key: material.pem, format: 'pem' });
     case 'jwk':
       return createPublicKey({ key: { ...material.jwk }, format: 'jwk' });
     case 'cryptokey':
@@ -53,8 +26,50 @@ function keyObject(material: JwsKeyMaterial): KeyObject {
   }
 }
 
-function expectAsymmetric(key: KeyObject, type: string, alg: JwsAlgorithm): void {
-  if (key.type !== 'public' || key.asymmetricKeyType !== type) throw new TypeError(`${alg} needs a public ${type} key`);
+function shapeOf(key: KeyObject): KeyShape | null {
+  if (key.type === 'secret') return { kty: 'oct' };
+  if (key.type !== 'public') return null;
+  const details = key.asymmetricKeyDetails;
+  switch (key.asymmetricKeyType) {
+    case 'rsa':
+      return { kty: 'RSA', modulusBits: details?.modulusLength ?? 0 };
+    case 'ec': {
+      const crv = CURVE[details?.namedCurve ?? ''];
+      return crv === undefined ? null : { kty: 'EC', crv };
+    }
+    case 'ed25519':
+      return { kty: 'OKP', crv: 'Ed25519' };
+    default:
+      return null;
+  }
+}
+
+/**
+ * Synchronous JWS verification on node:crypto: no WebCrypto thread hand-off per call. `alg` is one
+ * the key's shape serves. Signatures are checked over the exact signing input.
+ */
+function nodeVerifier(alg: JwsAlgorithm, key: KeyObject): JwsVerify {
+  const spec = JWS_ALGORITHMS[alg];
+  const hash = spec.hash === null ? null : HASH[spec.hash]!;
+  switch (spec.family) {
+    case 'HMAC': {
+      const length = spec.signatureLength!;
+      return ({ signingInput, signature }) =>
+        signature.length === length && timingSafeEqual(createHmac(hash!, key).update(signingInput).digest(), signature);
+    }
+    case 'RSA':
+    case 'EdDSA':
+      return ({ signingInput, signature }) => safeVerify(hash, signingInput, key, signature);
+    case 'RSA-PSS': {
+      const options = { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST };
+      return ({ signingInput, signature }) => safeVerify(hash, signingInput, options, signature);
+    }
+    case 'ECDSA': {
+      // JWS carries ECDSA signatures as raw r||s, not DER.
+      const options = { key, dsaEncoding: 'ieee-p1363' as const };
+      return ({ signingInput, signature }) => safeVerify(hash, signingInput, options, signature);
+    }
+  }
 }
 
 type VerifyKey = Parameters<typeof verify>[2];

@@ -1,15 +1,41 @@
 import { generateKeyPairSync, KeyObject, type webcrypto } from 'node:crypto';
 import { generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { crypto as backend } from '../../src/crypto/backend.js';
 import { ImproperlyConfigured } from '../../src/errors.js';
 import { jwt, type JwtOptions } from '../../src/providers/jwt/index.js';
 import { ed25519, p256, rsa, SECRET } from './helpers/jwt-keys.js';
+import { request, token } from './helpers/jwt-tokens.js';
 
 const [RSA, P256, ED25519] = await Promise.all([rsa(), p256(), ed25519()]);
 
 const build = (options: unknown) => () => jwt(options as JwtOptions);
+
+/**
+ * What a key is comes from the imported key: node:crypto imports at construction and refuses
+ * there; the portable path imports through jose asynchronously, so the first request that needs
+ * the key fails closed with the same ImproperlyConfigured.
+ */
+async function expectRefusedOnImport(options: { algorithms: readonly ['ES256' | 'RS256'] } & Record<string, unknown>, message: RegExp): Promise<void> {
+  let auth: ReturnType<typeof jwt>;
+  try {
+    auth = jwt(options as unknown as JwtOptions);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ImproperlyConfigured);
+    expect((error as Error).message).toMatch(message);
+    return;
+  }
+  expect(backend().name).toBe('portable');
+  const alg = options.algorithms[0];
+  const failure: unknown = await auth(request(await token(alg, alg === 'ES256' ? P256.privateKey : RSA.privateKey))).catch((error: unknown) => error);
+  expect(failure).toBeInstanceOf(ImproperlyConfigured);
+  expect((failure as Error).message).toMatch(message);
+}
 const smallRsa = generateKeyPairSync('rsa', { modulusLength: 1024 });
 const privatePem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+const smallRsaCryptoKey = (
+  await crypto.subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, true, ['sign', 'verify'])
+).publicKey;
 const rsaPkcs1Pem = KeyObject.from(RSA.publicKey as webcrypto.CryptoKey).export({ type: 'pkcs1', format: 'pem' }) as string;
 
 describe('jwt options: algorithms', () => {
@@ -38,10 +64,11 @@ describe('jwt options: algorithms', () => {
     expect(build({ algorithms: ['RS256'], secret: SECRET })).toThrow(/RS256 needs a public key/);
   });
 
-  it('refuses an algorithm the key cannot verify', () => {
-    expect(build({ algorithms: ['ES256'], key: RSA.pem })).toThrow(/no key that can verify ES256/);
+  it('refuses an algorithm the key cannot verify', async () => {
     expect(build({ algorithms: ['ES384'], key: P256.jwk })).toThrow(/no key that can verify ES384/);
-    expect(build({ algorithms: ['RS256'], key: ED25519.pem })).toThrow(/no key that can verify RS256/);
+    // A PEM says what it holds only once imported.
+    await expectRefusedOnImport({ algorithms: ['ES256'], key: RSA.pem }, /no key that can verify ES256/);
+    await expectRefusedOnImport({ algorithms: ['RS256'], key: ED25519.pem }, /no key that can verify RS256/);
   });
 
   it('refuses an algorithm no key of a local JWKS can verify', () => {
@@ -120,14 +147,10 @@ describe('jwt options: public keys', () => {
     ['a PKCS#1 RSA PEM', rsaPkcs1Pem, /must be a PEM public key/],
     ['a private key PEM', privatePem, /must be a PEM public key/],
     ['garbage text', 'not a key', /must be a PEM public key/],
-    ['a PEM with a corrupt body', '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----', /is not an RSA/],
-    ['an RSA key under 2048 bits (PEM)', smallRsa.publicKey.export({ type: 'spki', format: 'pem' }), /is not an RSA \(2048 bits or more\)/],
-    ['an RSA key under 2048 bits (JWK)', smallRsa.publicKey.export({ format: 'jwk' }), /under 2048 bits/],
     ['a private JWK', { ...P256.jwk, d: 'AAAA' }, /private key material/],
     ['a symmetric JWK', { kty: 'oct', k: 'x'.repeat(43) }, /symmetric key/],
     ['a JWK without kty', { x: P256.jwk.x, y: P256.jwk.y }, /'kty'/],
     ['a JWK with an unknown curve', { ...P256.jwk, crv: 'secp256k1' }, /'crv'/],
-    ['a JWK with a short x', { ...P256.jwk, x: 'AAAA' }, /'x' or 'y'/],
     ['a JWK with padded members', { ...P256.jwk, x: `${P256.jwk.x}=` }, /'x' or 'y'/],
     ['a JWK for encryption', { ...P256.jwk, use: 'enc' }, /'use'/],
     ['a JWK whose key_ops lack verify', { ...P256.jwk, key_ops: ['sign'] }, /'key_ops'/],
@@ -154,19 +177,19 @@ describe('jwt options: public keys', () => {
     expect(build({ algorithms: ['ES256'], key })).toThrow(ImproperlyConfigured);
   });
 
-  it('never authenticates with a key that passes the shape checks but cannot be imported (a point off the curve)', async () => {
-    const offCurve = { kty: 'EC', crv: 'P-256', x: Buffer.alloc(32, 1).toString('base64url'), y: Buffer.alloc(32, 1).toString('base64url') };
-    let auth: ReturnType<typeof jwt>;
-    try {
-      auth = jwt({ algorithms: ['ES256'], key: offCurve });
-    } catch (error) {
-      // node:crypto imports at construction and refuses there.
-      expect(error).toBeInstanceOf(ImproperlyConfigured);
-      return;
-    }
-    // WebCrypto imports asynchronously: the first request that needs the key fails closed.
-    const { request, token } = await import('./helpers/jwt-tokens.js');
-    await expect(auth(request(await token('ES256', P256.privateKey)))).rejects.toBeInstanceOf(ImproperlyConfigured);
+  it.each<[string, 'ES256' | 'RS256', unknown, RegExp]>([
+    ['a PEM with a corrupt body', 'ES256', '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----', /is not a valid RSA \(2048 bits or more\), P-256\/384\/521 or Ed25519 public key/],
+    ['an RSA key under 2048 bits (PEM)', 'RS256', smallRsa.publicKey.export({ type: 'spki', format: 'pem' }), /is an RSA key under 2048 bits/],
+    ['an RSA key under 2048 bits (JWK)', 'RS256', smallRsa.publicKey.export({ format: 'jwk' }), /is an RSA key under 2048 bits/],
+    ['an RSA CryptoKey under 2048 bits', 'RS256', smallRsaCryptoKey, /is an RSA key under 2048 bits/],
+    ['a JWK with a short x', 'ES256', { ...P256.jwk, x: 'AAAA' }, /is not a valid RSA/],
+    ['a JWK whose point is off the curve', 'ES256', { kty: 'EC', crv: 'P-256', x: Buffer.alloc(32, 1).toString('base64url'), y: Buffer.alloc(32, 1).toString('base64url') }, /is not a valid RSA/],
+  ])('refuses %s, as the imported key shows', async (_label, alg, key, message) => {
+    await expectRefusedOnImport({ algorithms: [alg], key }, message);
+  });
+
+  it('names the member of a local JWKS whose key is refused on import', async () => {
+    await expectRefusedOnImport({ algorithms: ['RS256'], jwks: { keys: [RSA.jwk, smallRsa.publicKey.export({ format: 'jwk' })] } }, /'jwks\.keys\.1' is an RSA key under 2048 bits/);
   });
 
   it('refuses a local JWKS without keys', () => {

@@ -13,10 +13,10 @@ const [RSA, P256, OTHER_P256, P384, ED25519] = await Promise.all([rsa(), p256(),
 const RSA_PSS_BOUND = { ...RSA, publicKey: await rsaPssPublicKey() };
 
 describe('jwt backends', () => {
-  it('verifies synchronously on node:crypto in the node project and through WebCrypto in the portable one', () => {
+  it('verifies synchronously on node:crypto in the node project and through jose in the portable one', () => {
     const backend = crypto();
     expect(['node', 'portable']).toContain(backend.name);
-    expect(backend.jwsVerifier !== undefined).toBe(backend.name === 'node');
+    expect(backend.jwsKey !== undefined).toBe(backend.name === 'node');
   });
 });
 

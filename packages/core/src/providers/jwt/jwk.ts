@@ -1,14 +1,12 @@
-import { isJwsAlgorithm, type JwsAlgorithm, type PublicJwk } from '../../crypto/jws.js';
+import { algorithmsFor, isJwsAlgorithm, type JwsAlgorithm, type KeyType, type PublicJwk } from '../../crypto/jws.js';
 import { base64urlDecodeStrict } from '../../encoding.js';
-import { algorithmsFor, MIN_RSA_BYTES, type KeyShape } from './key-shape.js';
 import { own } from './own.js';
 
 /** A public JWK checked member by member, reduced to what verification needs. */
 export interface CheckedJwk {
   readonly jwk: PublicJwk;
-  readonly shape: KeyShape;
   readonly kid: string | undefined;
-  /** Algorithms the key can verify, narrowed by its own `alg` when it has one. */
+  /** Algorithms its declared type can verify, narrowed by its own `alg` when it has one. */
   readonly algorithms: readonly JwsAlgorithm[];
 }
 
@@ -18,12 +16,12 @@ export type JwkCheck =
   | { readonly ok: false; readonly reason: string; readonly otherUse: boolean };
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
-const EC_SIZES = { 'P-256': 32, 'P-384': 48, 'P-521': 66 } as const;
 
 /**
- * Validates a JWK meant for signature verification. Refused, with a reason that never quotes key
- * material: symmetric or private keys, `use` other than `sig`, `key_ops` without `verify`, an
- * unknown `alg`, malformed or non-canonical members, RSA keys under 2048 bits.
+ * Checks what a JWK meant for signature verification declares, with a reason that never quotes key
+ * material. Refused: symmetric or private keys, `use` other than `sig`, `key_ops` without `verify`,
+ * an unknown `alg` or one its type cannot verify, key members that are not canonical base64url.
+ * Sizes, curve points and the RSA minimum are the imported key's to tell.
  */
 export function checkJwk(value: unknown): JwkCheck {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('is not a JSON object');
@@ -41,48 +39,39 @@ export function checkJwk(value: unknown): JwkCheck {
   if (alg !== undefined && !isJwsAlgorithm(alg)) return fail("has an 'alg' this library does not verify");
   const parsed = publicMembers(kty, jwk);
   if (typeof parsed === 'string') return fail(parsed);
-  const usable = algorithmsFor(parsed.shape);
+  const usable = algorithmsFor(parsed.type);
   if (alg !== undefined && !usable.includes(alg)) return fail("has an 'alg' its key type cannot verify");
-  return {
-    ok: true,
-    key: { jwk: parsed.jwk, shape: parsed.shape, kid, algorithms: alg === undefined ? usable : [alg] },
-  };
+  return { ok: true, key: { jwk: parsed.jwk, kid, algorithms: alg === undefined ? usable : [alg] } };
 }
 
-function publicMembers(kty: unknown, jwk: Readonly<Record<string, unknown>>): { jwk: PublicJwk; shape: KeyShape } | string {
+function publicMembers(kty: unknown, jwk: Readonly<Record<string, unknown>>): { jwk: PublicJwk; type: KeyType } | string {
   if (kty === 'RSA') {
     const n = member(jwk, 'n');
     const e = member(jwk, 'e');
-    if (n === null || e === null || e.bytes.length > 8) return "has malformed 'n' or 'e'";
-    let first = 0;
-    while (first < n.bytes.length && n.bytes[first] === 0) first++;
-    const modulusBytes = n.bytes.length - first;
-    if (modulusBytes < MIN_RSA_BYTES) return 'is an RSA key under 2048 bits';
-    return { jwk: { kty, n: n.text, e: e.text }, shape: { kty, modulusBytes } };
+    if (n === null || e === null) return "has malformed 'n' or 'e'";
+    return { jwk: { kty, n, e }, type: { kty } };
   }
   if (kty === 'EC') {
     const crv = own(jwk, 'crv');
     if (crv !== 'P-256' && crv !== 'P-384' && crv !== 'P-521') return "has an unsupported 'crv'";
     const x = member(jwk, 'x');
     const y = member(jwk, 'y');
-    const size = EC_SIZES[crv];
-    if (x === null || y === null || x.bytes.length !== size || y.bytes.length !== size) return "has malformed 'x' or 'y'";
-    return { jwk: { kty, crv, x: x.text, y: y.text }, shape: { kty, crv } };
+    if (x === null || y === null) return "has malformed 'x' or 'y'";
+    return { jwk: { kty, crv, x, y }, type: { kty, crv } };
   }
   if (kty === 'OKP') {
     if (own(jwk, 'crv') !== 'Ed25519') return "has an unsupported 'crv'";
     const x = member(jwk, 'x');
-    if (x === null || x.bytes.length !== 32) return "has a malformed 'x'";
-    return { jwk: { kty, crv: 'Ed25519', x: x.text }, shape: { kty, crv: 'Ed25519' } };
+    if (x === null) return "has a malformed 'x'";
+    return { jwk: { kty, crv: 'Ed25519', x }, type: { kty, crv: 'Ed25519' } };
   }
   return "has a missing or unsupported 'kty'";
 }
 
-function member(jwk: Readonly<Record<string, unknown>>, name: string): { text: string; bytes: Uint8Array } | null {
+// Canonical unpadded base64url, as for token segments: one spelling per key.
+function member(jwk: Readonly<Record<string, unknown>>, name: string): string | null {
   const text = own(jwk, name);
-  if (typeof text !== 'string' || text === '') return null;
-  const bytes = base64urlDecodeStrict(text);
-  return bytes === null ? null : { text, bytes };
+  return typeof text === 'string' && text !== '' && base64urlDecodeStrict(text) !== null ? text : null;
 }
 
 function fail(reason: string, otherUse = false): JwkCheck {

@@ -80,7 +80,7 @@ async function verify(token: string, now: number, settings: JwtSettings): Promis
   const pending = settings.keys.key(accepted.alg, accepted.kid);
   const key = pending instanceof Promise ? await pending : pending;
   if (parsed.signature.length !== key.signatureLength) throw new InvalidToken();
-  const result = key.verify(parsed.signingInput, parsed.signature);
+  const result = key.verify(parsed);
   if ((typeof result === 'boolean' ? result : await result) !== true) throw new InvalidToken();
   const claims = parsed.payload as JwtClaims;
   const header = parsed.header as JwtHeader;

@@ -1,7 +1,7 @@
 import type { JwsAlgorithm } from '../../crypto/jws.js';
 import { ImproperlyConfigured, InvalidToken } from '../../errors.js';
 import type { KeyInput } from './key-input.js';
-import { KeySet, prepareKey, type KeyLease, type VerificationKey } from './verification-key.js';
+import { importKeys, KeySet, type KeyLease, type VerificationKey } from './verification-key.js';
 
 /** Where the verification key for a token comes from. */
 export interface KeySource {
@@ -9,34 +9,34 @@ export interface KeySource {
   key(alg: JwsAlgorithm, kid: string | undefined): VerificationKey | Promise<VerificationKey>;
 }
 
+/** Throws unless each allowed algorithm is `served` by some key of the option named by `where`. */
+export function requireAlgorithms(allowed: ReadonlySet<JwsAlgorithm>, served: ReadonlySet<JwsAlgorithm>, where: string): void {
+  for (const alg of allowed) if (!served.has(alg)) throw new ImproperlyConfigured(`${where} has no key that can verify ${alg}`);
+}
+
 /**
  * Keys known at start-up (a secret, a public key, a local JWKS), each imported once per allowed
- * algorithm. On node:crypto the import is synchronous; on WebCrypto the first request awaits it.
+ * algorithm. On node:crypto the import is synchronous and a refused key throws here; on the
+ * portable path the first request awaits the import and gets its ImproperlyConfigured.
  */
 export class StaticKeys implements KeySource {
   #set: KeySet | undefined;
   readonly #pending: Promise<KeySet> | undefined;
 
-  constructor(inputs: readonly KeyInput[], algorithms: ReadonlySet<JwsAlgorithm>, matchKid: boolean, where: string) {
+  constructor(inputs: readonly KeyInput[], allowed: ReadonlySet<JwsAlgorithm>, matchKid: boolean, where: string) {
     const lease: KeyLease = { retired: false, validUntil: Infinity };
-    const prepared: (VerificationKey | Promise<VerificationKey>)[] = [];
-    try {
-      for (const input of inputs) {
-        for (const alg of input.algorithms) if (algorithms.has(alg)) prepared.push(prepareKey(input, alg, lease));
-      }
-    } catch {
-      throw new ImproperlyConfigured(`${where}: a configured key could not be imported`);
-    }
-    if (prepared.every((key): key is VerificationKey => !(key instanceof Promise))) {
-      this.#set = new KeySet(prepared, matchKid);
+    const imported = inputs.map((input) => importKeys(input, allowed, lease));
+    const ready = (lists: readonly (readonly VerificationKey[])[]): KeySet => {
+      const keys = lists.flat();
+      // A PEM's type is known only once imported: checked here as well as from the declarations.
+      requireAlgorithms(allowed, new Set(keys.map((key) => key.alg)), where);
+      return new KeySet(keys, matchKid);
+    };
+    if (imported.every((keys): keys is VerificationKey[] => Array.isArray(keys))) {
+      this.#set = ready(imported);
       return;
     }
-    this.#pending = Promise.all(prepared).then(
-      (keys) => (this.#set = new KeySet(keys, matchKid)),
-      () => {
-        throw new ImproperlyConfigured(`${where}: a configured key could not be imported`);
-      },
-    );
+    this.#pending = Promise.all(imported).then((lists) => (this.#set = ready(lists)));
     // Reported on the first request that needs the key, not as an unhandled rejection.
     this.#pending.catch(() => {});
   }

@@ -5,8 +5,8 @@ import { parseOptions } from '../../options.js';
 import type { ClaimRules } from './claims.js';
 import { normalizeTyp, type HeaderRules } from './header.js';
 import { checkJwk } from './jwk.js';
-import { publicKeyInput, secretKeyInput, type KeyInput } from './key-input.js';
-import { StaticKeys, type KeySource } from './key-source.js';
+import { jwkKeyInput, publicKeyInput, secretKeyInput, type KeyInput } from './key-input.js';
+import { requireAlgorithms, StaticKeys, type KeySource } from './key-source.js';
 import { jwksUrl, redactedUrl } from './jwks-url.js';
 import { RemoteJwks } from './remote-jwks.js';
 import { defaultToContext } from './to-context.js';
@@ -126,16 +126,13 @@ function keySource(source: (typeof KEY_SOURCES)[number], opts: Parsed, algorithm
       algorithms,
     });
   }
+  const where = `${WHERE}: option '${source}'`;
   let inputs: KeyInput[];
-  if (source === 'secret') inputs = [secretKeyInput(opts.secret, `${WHERE}: option 'secret'`)];
-  else if (source === 'key') inputs = [publicKeyInput(opts.key, `${WHERE}: option 'key'`)];
+  if (source === 'secret') inputs = [secretKeyInput(opts.secret, where)];
+  else if (source === 'key') inputs = [publicKeyInput(opts.key, where)];
   else inputs = localJwks(opts.jwks);
-  for (const alg of algorithms) {
-    if (!inputs.some((input) => input.algorithms.includes(alg))) {
-      throw new ImproperlyConfigured(`${WHERE}: option '${source}' has no key that can verify ${alg}`);
-    }
-  }
-  return new StaticKeys(inputs, algorithms, source === 'jwks', WHERE);
+  requireAlgorithms(algorithms, new Set(inputs.flatMap((input) => input.algorithms)), where);
+  return new StaticKeys(inputs, algorithms, source === 'jwks', where);
 }
 
 function localJwks(value: unknown): KeyInput[] {
@@ -143,13 +140,10 @@ function localJwks(value: unknown): KeyInput[] {
   if (!Array.isArray(keys) || keys.length === 0) throw new ImproperlyConfigured(`${WHERE}: option 'jwks' must be a JWK Set with a non-empty 'keys' array`);
   const inputs: KeyInput[] = [];
   keys.forEach((item: unknown, i) => {
+    const where = `${WHERE}: option 'jwks.keys.${i}'`;
     const checked = checkJwk(item);
-    if (checked.ok) {
-      const { jwk, shape, kid, algorithms } = checked.key;
-      inputs.push({ material: { type: 'jwk', jwk }, shape, kid, algorithms });
-    } else if (!checked.otherUse) {
-      throw new ImproperlyConfigured(`${WHERE}: option 'jwks.keys.${i}' ${checked.reason}`);
-    }
+    if (checked.ok) inputs.push(jwkKeyInput(checked.key, where));
+    else if (!checked.otherUse) throw new ImproperlyConfigured(`${where} ${checked.reason}`);
   });
   return inputs;
 }

@@ -2,12 +2,19 @@ import type { JwsAlgorithm } from '../../crypto/jws.js';
 import { InvalidToken, ServiceUnavailable } from '../../errors.js';
 import { fetchJwks, type JwksFetchSettings } from './fetch-jwks.js';
 import { checkJwk } from './jwk.js';
+import { jwkKeyInput } from './key-input.js';
 import type { KeySource } from './key-source.js';
-import { KeySet, prepareKey, type VerificationKey } from './verification-key.js';
+import { importKeys, KeySet, type KeyLease, type VerificationKey } from './verification-key.js';
 
 // After a failed fetch with no fresh keys, callers get 503 (Retry-After: 1) for this long instead
 // of each starting another fetch against an endpoint that is down.
 const RETRY_AFTER_FAILURE_MS = 1000;
+
+/** The keys imported from one member of the set, for each allowed algorithm it serves. */
+interface ImportedMember {
+  readonly lease: KeyLease;
+  readonly keys: readonly VerificationKey[];
+}
 
 export interface RemoteJwksSettings extends JwksFetchSettings {
   readonly cacheMaxAgeMs: number;
@@ -29,7 +36,7 @@ export class RemoteJwks implements KeySource {
   #attemptedAt = -Infinity;
   #failedAt = -Infinity;
   #inflight: Promise<void> | null = null;
-  #byIdentity = new Map<string, VerificationKey>();
+  #byIdentity = new Map<string, ImportedMember>();
 
   constructor(settings: RemoteJwksSettings) {
     this.#settings = settings;
@@ -74,14 +81,14 @@ export class RemoteJwks implements KeySource {
   async #load(): Promise<void> {
     this.#attemptedAt = Date.now();
     try {
-      const keys = await this.#prepare(await fetchJwks(this.#settings));
-      if (keys.size === 0) throw new Error('the JWK Set holds no usable key');
+      const members = await this.#prepare(await fetchJwks(this.#settings));
+      if (members.size === 0) throw new Error('the JWK Set holds no usable key');
       const fetchedAt = Date.now();
-      for (const key of keys.values()) key.lease.validUntil = fetchedAt + this.#settings.cacheMaxAgeMs;
+      for (const { lease } of members.values()) lease.validUntil = fetchedAt + this.#settings.cacheMaxAgeMs;
       // A key the new set no longer holds retires, and every verdict cached with it goes too.
-      for (const [identity, key] of this.#byIdentity) if (!keys.has(identity)) key.lease.retired = true;
-      this.#byIdentity = keys;
-      this.#set = new KeySet([...keys.values()], true);
+      for (const [identity, { lease }] of this.#byIdentity) if (!members.has(identity)) lease.retired = true;
+      this.#byIdentity = members;
+      this.#set = new KeySet([...members.values()].flatMap((member) => member.keys), true);
       this.#fetchedAt = fetchedAt;
       this.#failedAt = -Infinity;
     } catch {
@@ -90,31 +97,28 @@ export class RemoteJwks implements KeySource {
     }
   }
 
-  async #prepare(raw: readonly unknown[]): Promise<Map<string, VerificationKey>> {
-    const out = new Map<string, VerificationKey>();
-    const pending: Promise<void>[] = [];
-    for (const item of raw) {
-      const checked = checkJwk(item);
-      if (!checked.ok) continue;
-      const { jwk, shape, kid, algorithms } = checked.key;
-      for (const alg of algorithms) {
-        if (!this.#settings.algorithms.has(alg)) continue;
-        const identity = `${alg} ${kid ?? ''} ${JSON.stringify(jwk)}`;
+  async #prepare(raw: readonly unknown[]): Promise<Map<string, ImportedMember>> {
+    const out = new Map<string, ImportedMember>();
+    await Promise.all(
+      raw.map(async (item) => {
+        const checked = checkJwk(item);
+        if (!checked.ok) return;
+        const { jwk, kid, algorithms } = checked.key;
+        const identity = `${algorithms.join(',')} ${kid ?? ''} ${JSON.stringify(jwk)}`;
         const known = this.#byIdentity.get(identity);
         if (known !== undefined && !known.lease.retired) {
           out.set(identity, known);
-          continue;
+          return;
         }
+        const lease: KeyLease = { retired: false, validUntil: 0 };
         try {
-          const key = prepareKey({ material: { type: 'jwk', jwk }, shape, kid, algorithms }, alg, { retired: false, validUntil: 0 });
-          if (key instanceof Promise) pending.push(key.then((ready) => void out.set(identity, ready), () => {}));
-          else out.set(identity, key);
+          const keys = await importKeys(jwkKeyInput(checked.key, 'jwt: remote JWKS key'), this.#settings.algorithms, lease);
+          if (keys.length > 0) out.set(identity, { lease, keys });
         } catch {
           // A key that will not import is skipped, like any other unusable member of the set.
         }
-      }
-    }
-    await Promise.all(pending);
+      }),
+    );
     return out;
   }
 }

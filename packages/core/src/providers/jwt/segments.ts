@@ -1,13 +1,11 @@
+import type { JwsParts } from '../../crypto/jws.js';
 import { base64urlDecodeStrict, utf8, utf8DecodeStrict } from '../../encoding.js';
 import { deepFreeze, parseJsonObject } from './strict-json.js';
 
-/** A compact JWS taken apart: decoded header and payload, and the exact bytes that were signed. */
-export interface CompactToken {
+/** A compact JWS taken apart: decoded header and payload, beside the parts a signature check needs. */
+export interface CompactToken extends JwsParts {
   readonly header: Readonly<Record<string, unknown>>;
   readonly payload: Readonly<Record<string, unknown>>;
-  /** ASCII `base64url(header) "." base64url(payload)`, exactly as received. */
-  readonly signingInput: Uint8Array;
-  readonly signature: Uint8Array;
 }
 
 /**
@@ -22,13 +20,14 @@ export function parseCompact(token: string, maxLength: number): CompactToken | n
   if (first <= 0) return null;
   const second = token.indexOf('.', first + 1);
   if (second <= first + 1 || second === token.length - 1 || token.indexOf('.', second + 1) !== -1) return null;
-  const header = jsonSegment(token.slice(0, first));
+  const flattened = { protected: token.slice(0, first), payload: token.slice(first + 1, second), signature: token.slice(second + 1) };
+  const header = jsonSegment(flattened.protected);
   if (header === null) return null;
-  const payload = jsonSegment(token.slice(first + 1, second));
+  const payload = jsonSegment(flattened.payload);
   if (payload === null) return null;
-  const signature = base64urlDecodeStrict(token.slice(second + 1));
+  const signature = base64urlDecodeStrict(flattened.signature);
   if (signature === null) return null;
-  return { header, payload, signingInput: utf8(token.slice(0, second)), signature };
+  return { header, payload, flattened, signingInput: utf8(token.slice(0, second)), signature };
 }
 
 function jsonSegment(segment: string): Record<string, unknown> | null {
