@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AuthContext } from '../../src/context.js';
 import { crypto } from '../../src/crypto/backend.js';
 import { HTTPError, InvalidRequest } from '../../src/errors.js';
@@ -17,6 +17,24 @@ describe('jwt backends', () => {
     const backend = crypto();
     expect(['node', 'portable']).toContain(backend.name);
     expect(backend.jwsKey !== undefined).toBe(backend.name === 'node');
+  });
+
+  it.each([
+    ['HS256', { secret: SECRET }, SECRET],
+    ['ES256', { key: P256.pem }, P256.privateKey],
+    ['RS256', { jwks: { keys: [RSA.jwk] } }, RSA.privateKey],
+  ] as const)('imports the %s key once, never per request', async (alg, source, signingKey) => {
+    const auth = jwt({ algorithms: [alg], ...source, cache: false } as JwtOptions);
+    // Signed beforehand: jose's signing imports its key on every call.
+    const tokens = await Promise.all([1, 2, 3, 4].map((n) => token(alg, signingKey, { jti: String(n) })));
+    expect((await auth(request(tokens[0]!)))?.subject).toBe('user-1');
+    const importKey = vi.spyOn(globalThis.crypto.subtle, 'importKey');
+    try {
+      for (const t of tokens) expect((await auth(request(t)))?.subject).toBe('user-1');
+      expect(importKey).not.toHaveBeenCalled();
+    } finally {
+      importKey.mockRestore();
+    }
   });
 });
 
