@@ -79,7 +79,7 @@ export interface AuthPolicy {
   approve(params: ApproveParams): Promise<ApprovalRequest>;
   /** Any error as `{ status, headers, body }`, in this policy's envelope. Never throws. */
   respond(error: unknown): ErrorResponse;
-  /** True when an `approve` hook is configured. */
+  /** True when an `approve` hook is configured; without one, `approve` logs and throws (a generic 500). */
   readonly canApprove: boolean;
   readonly timeoutMs: number;
   readonly approvalHeader: string;
@@ -220,8 +220,15 @@ export function createAuth(options: AuthOptions): AuthPolicy {
     async approve({ req, auth, action, args, token }) {
       if (!isAuthRequestLike(req)) throw new TypeError('approve: expected an AuthRequest');
       if (auth !== null && !isBrandedAuthContext(auth)) throw new TypeError('approve: auth must be an AuthContext or null');
+      if (approveHook === undefined) {
+        // A set-up mistake met on a request: said once, here, and answered with the generic 500.
+        log('error', `action ${JSON.stringify(action)} refused: the policy has no approve hook (createAuth({ approve })), so approval-gated actions always fail`, {
+          action,
+          requestId: req.context.requestId,
+        });
+        throw new ImproperlyConfigured('createAuth: no approve hook is configured, so protected actions cannot run');
+      }
       const hash = argumentsHash(action, args);
-      if (approveHook === undefined) throw new ImproperlyConfigured('createAuth: no approve hook is configured, so protected actions cannot run');
       const submitted = token === undefined ? readApprovalToken(req, approvalHeader) : typeof token === 'string' ? token.trim() : null;
       if (typeof submitted !== 'string' || submitted === '') throw new ApprovalRequired(action, hash);
       const request = new ApprovalRequest({ action, argumentsHash: hash, token: submitted, auth, context: req.context });

@@ -1,15 +1,7 @@
 // Hono adapter for @auth/core: builds an AuthRequest from the context, stores the AuthContext in
 // `c.var.auth`, and answers every error with the policy's own { status, headers, body }.
-import {
-  ImproperlyConfigured,
-  InternalError,
-  requirement as compileRequirement,
-  toErrorResponse,
-  type AuthContext,
-  type AuthPolicy,
-  type AuthRequest,
-  type Requirement,
-} from '@auth/core';
+import { requirement as compileRequirement, type AuthContext, type AuthPolicy, type ErrorResponse, type Requirement } from '@auth/core';
+import { AuthStates, assertPolicy, middlewareOptions, validateProtect } from '@auth/core/adapter';
 import type { Context, Env, Input, MiddlewareHandler } from 'hono';
 import type { BlankInput } from 'hono/types';
 import { errorResponse, toAuthRequest } from './request.js';
@@ -29,14 +21,15 @@ export interface AuthMiddlewareOptions {
   readonly optional?: boolean;
 }
 
-interface State {
-  readonly policy: AuthPolicy;
-  readonly req: AuthRequest;
-  readonly auth: AuthContext | null;
-}
-
 // Keyed by the request's Context: nothing another middleware can overwrite with `c.set`.
-const states = new WeakMap<Context, State>();
+const states = new AuthStates<Context>({ adapter: '@auth/hono', missing: 'ran without auth(policy) before it' });
+
+// Writes a refusal back, or hands on to the next handler.
+async function settle(c: Context, next: () => Promise<void>, refusal: ErrorResponse | undefined): Promise<Response | undefined> {
+  if (refusal !== undefined) return errorResponse(c, refusal);
+  await next();
+  return undefined;
+}
 
 /**
  * Authenticates every request it sees. Without options it refuses anonymous requests (401);
@@ -50,18 +43,11 @@ const states = new WeakMap<Context, State>();
  */
 export function auth(policy: AuthPolicy, options: AuthMiddlewareOptions = {}): MiddlewareHandler<AuthEnv> {
   assertPolicy(policy, 'auth');
-  const optional = readOptional(options, 'auth');
+  const settings = middlewareOptions(options, 'auth');
   return async (c, next) => {
-    const req = toAuthRequest(c);
-    let result: AuthContext | null;
-    try {
-      result = await policy.authenticate(req, { optional });
-    } catch (error) {
-      return errorResponse(c, policy.respond(error));
-    }
-    states.set(c, { policy, req, auth: result });
-    c.set('auth', result);
-    await next();
+    const refusal = await states.authenticate(c, policy, toAuthRequest(c), settings);
+    if (refusal === undefined) c.set('auth', states.auth(c));
+    return settle(c, next, refusal);
   };
 }
 
@@ -74,23 +60,14 @@ export function auth(policy: AuthPolicy, options: AuthMiddlewareOptions = {}): M
  */
 export function requireAuth(requirement?: Requirement): MiddlewareHandler<AuthEnv> {
   const need = compileRequirement(requirement);
-  return async (c, next) => {
-    const state = stateFor(c, 'requireAuth');
-    if (state === undefined) return misconfigured(c);
-    try {
-      await state.policy.authorize(state.auth, need, state.req);
-    } catch (error) {
-      return errorResponse(c, state.policy.respond(error));
-    }
-    await next();
-  };
+  return async (c, next) => settle(c, next, await states.authorize(c, need));
 }
 
 /**
  * Approval gate for one action: hashes the call's arguments (from `getArgs`, which may be async),
  * reads the approval token from the policy's approval header (`x-approval-token` by default) and
  * runs the policy's approve hook. 409 `approval_required` / 403 `approval_denied` bodies carry
- * `action` and `argumentsHash`. A policy without an approve hook answers 500 and logs why.
+ * `action` and `argumentsHash`. A policy without an approve hook answers 500 and logs why through its logger.
  *
  * @example
  * app.post('/transfer', protect('transfer', (c) => c.req.json()), async (c) => c.json(await c.req.json()));
@@ -99,23 +76,8 @@ export function protect<E extends Env = AuthEnv, P extends string = string, I ex
   action: string,
   getArgs: (c: Context<E, P, I>) => unknown,
 ): MiddlewareHandler<E, P, I> {
-  if (typeof action !== 'string' || action === '') throw new ImproperlyConfigured('protect: action must be a non-empty string');
-  if (typeof getArgs !== 'function') throw new ImproperlyConfigured('protect: getArgs must be a function');
-  return async (c, next) => {
-    const state = stateFor(c, `protect(${JSON.stringify(action)})`);
-    if (state === undefined) return misconfigured(c);
-    if (!state.policy.canApprove) {
-      console.error(`[@auth/hono] protect(${JSON.stringify(action)}): the policy has no approve hook, so this route always fails`);
-      return errorResponse(c, state.policy.respond(new ImproperlyConfigured('no approve hook')));
-    }
-    try {
-      const args: unknown = await getArgs(c);
-      await state.policy.approve({ req: state.req, auth: state.auth, action, args });
-    } catch (error) {
-      return errorResponse(c, state.policy.respond(error));
-    }
-    await next();
-  };
+  validateProtect(action, getArgs);
+  return async (c, next) => settle(c, next, await states.approve(c, action, () => getArgs(c)));
 }
 
 /**
@@ -125,33 +87,5 @@ export function protect<E extends Env = AuthEnv, P extends string = string, I ex
  * app.get('/me', (c) => c.json({ subject: getAuth(c)?.subject ?? null }));
  */
 export function getAuth(c: Context): AuthContext | null {
-  return states.get(c)?.auth ?? null;
-}
-
-function stateFor(c: Context, where: string): State | undefined {
-  const state = states.get(c);
-  if (state === undefined) console.error(`[@auth/hono] ${where} ran without auth(policy) before it; the request is refused`);
-  return state;
-}
-
-function misconfigured(c: Context): Response {
-  return errorResponse(c, toErrorResponse(new InternalError()));
-}
-
-function assertPolicy(policy: unknown, where: string): asserts policy is AuthPolicy {
-  const p = policy as Partial<AuthPolicy> | null;
-  if (typeof p !== 'object' || p === null || typeof p.authenticate !== 'function' || typeof p.respond !== 'function') {
-    throw new ImproperlyConfigured(`${where}: expected the policy returned by createAuth()`);
-  }
-}
-
-function readOptional(options: AuthMiddlewareOptions, where: string): boolean {
-  if (typeof options !== 'object' || options === null) throw new ImproperlyConfigured(`${where}: options must be an object`);
-  for (const key of Object.keys(options)) {
-    if (key !== 'optional') throw new ImproperlyConfigured(`${where}: unknown option '${key}'`);
-  }
-  if (options.optional !== undefined && typeof options.optional !== 'boolean') {
-    throw new ImproperlyConfigured(`${where}: option 'optional' must be a boolean`);
-  }
-  return options.optional === true;
+  return states.auth(c);
 }

@@ -50,7 +50,7 @@ describe('building the middleware', () => {
 
   it('rejects a non-boolean optional and unknown options', () => {
     expect(() => auth(policy(), { optional: 'yes' as unknown as boolean })).toThrow("option 'optional' must be a boolean");
-    expect(() => auth(policy(), { skip: () => true } as unknown as { optional: boolean })).toThrow("unknown option 'skip'");
+    expect(() => auth(policy(), { skip: () => true } as unknown as { optional: boolean })).toThrow("auth: options has unknown key(s) 'skip'");
     expect(() => auth(policy(), null as unknown as { optional: boolean })).toThrow(ImproperlyConfigured);
   });
 
@@ -104,19 +104,25 @@ describe('misconfiguration fails closed', () => {
     expect(error).toHaveBeenCalledWith(expect.stringContaining('requireAuth ran without auth(policy)'));
   });
 
-  it('answers 500 in the policy envelope and logs when protect() meets a policy with no approve hook', async () => {
+  it('answers 500 in the policy envelope and logs once through the policy logger when protect() meets a policy with no approve hook', async () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
-    const noApprove = createAuth({ authenticate: async () => alice, logger: false, errorResponse: (e) => ({ body: { oops: e.code } }) });
+    const logged: string[] = [];
+    const logger = { warn: (message: string) => void logged.push(message), error: (message: string) => void logged.push(message) };
+    const noApprove = createAuth({ authenticate: async () => alice, logger, errorResponse: (e) => ({ body: { oops: e.code } }) });
     const hits: string[] = [];
-    const app = new Hono<AuthEnv>().use(auth(noApprove)).post('/transfer', protect('transfer', () => ({})), (c) => {
+    const getArgs = vi.fn(() => ({}));
+    const app = new Hono<AuthEnv>().use(auth(noApprove)).post('/transfer', protect('transfer', getArgs), (c) => {
       hits.push('transfer');
       return c.text('ok');
     });
-    const res = await fetch(`${await listen(app)}/transfer`, { method: 'POST' });
+    const res = await fetch(`${await listen(app)}/transfer`, { method: 'POST', headers: { 'x-approval-token': 'tok-approval' } });
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({ oops: 'internal_error' });
     expect(hits).toEqual([]);
-    expect(error).toHaveBeenCalledWith(expect.stringContaining('protect("transfer"): the policy has no approve hook'));
+    expect(getArgs).not.toHaveBeenCalled();
+    expect(logged).toEqual([expect.stringContaining('action "transfer" refused: the policy has no approve hook')]);
+    expect(logged.join('\n')).not.toContain('tok-approval');
+    expect(error).not.toHaveBeenCalled();
   });
 });
 
