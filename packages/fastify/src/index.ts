@@ -1,16 +1,7 @@
 // Fastify adapter for @auth/core: an onRequest hook builds an AuthRequest, sets `request.auth`, and
 // answers every error itself with the policy's { status, headers, body } (never Fastify's handler).
-import {
-  ImproperlyConfigured,
-  InternalError,
-  requirement as compileRequirement,
-  toErrorResponse,
-  type AuthContext,
-  type AuthPolicy,
-  type AuthRequest,
-  type CompiledRequirement,
-  type Requirement,
-} from '@auth/core';
+import { ImproperlyConfigured, requirement as compileRequirement, type AuthContext, type AuthPolicy, type Requirement } from '@auth/core';
+import { AuthStates, pluginOptions, validateProtect } from '@auth/core/adapter';
 import type {
   FastifyPluginAsync,
   FastifyRequest,
@@ -50,34 +41,22 @@ export type AuthPreHandler<RouteGeneric extends RouteGenericInterface = RouteGen
   RouteGeneric
 >;
 
-interface State {
-  readonly policy: AuthPolicy;
-  readonly req: AuthRequest;
-  readonly auth: AuthContext | null;
-}
-
-const states = new WeakMap<FastifyRequest, State>();
-const compiled = new WeakMap<object, CompiledRequirement>();
+const states = new AuthStates<FastifyRequest>({ adapter: '@auth/fastify', missing: 'ran outside the scope of fastifyAuth' });
 const protectedActions = new WeakMap<object, string>();
 const HOOKS = ['onRequest', 'preParsing', 'preValidation', 'preHandler'] as const;
 
-function routeRequirement(need: Requirement): CompiledRequirement {
-  let found = compiled.get(need);
-  if (found === undefined) {
-    found = compileRequirement(need);
-    compiled.set(need, found);
-  }
-  return found;
+function routeRequirement(config: unknown): Requirement | undefined {
+  return (config as { auth?: Requirement } | undefined)?.auth;
 }
 
 const plugin: FastifyPluginAsync<FastifyAuthOptions> = async (fastify, options) => {
-  const { policy, optional } = readOptions(options);
+  const { policy, optional } = pluginOptions(options, 'fastifyAuth');
   if (!fastify.hasRequestDecorator('auth')) fastify.decorateRequest('auth', null);
 
   // Mistakes in routes this scope sees are reported when the route is added, not on a request.
   fastify.addHook('onRoute', (route: RouteOptions) => {
-    const need = (route.config as { auth?: Requirement } | undefined)?.auth;
-    if (need !== undefined) routeRequirement(need);
+    const need = routeRequirement(route.config);
+    if (need !== undefined) compileRequirement(need);
     for (const name of HOOKS) {
       const hooks: unknown = route[name];
       for (const hook of Array.isArray(hooks) ? hooks : [hooks]) {
@@ -90,18 +69,10 @@ const plugin: FastifyPluginAsync<FastifyAuthOptions> = async (fastify, options) 
   });
 
   fastify.addHook('onRequest', async (request, reply) => {
-    const req = toAuthRequest(request);
-    let result: AuthContext | null;
-    try {
-      result = await policy.authenticate(req, { optional });
-      const need = (request.routeOptions.config as { auth?: Requirement } | undefined)?.auth;
-      if (need !== undefined) await policy.authorize(result, routeRequirement(need), req);
-    } catch (error) {
-      if (error instanceof ImproperlyConfigured) console.error(`[@auth/fastify] ${error.message}`);
-      return send(reply, policy.respond(error));
-    }
-    states.set(request, { policy, req, auth: result });
-    request.auth = result;
+    const requirement = routeRequirement(request.routeOptions.config);
+    const refusal = await states.authenticate(request, policy, toAuthRequest(request), { optional, requirement });
+    if (refusal !== undefined) return send(reply, refusal);
+    request.auth = states.auth(request);
   });
 };
 
@@ -128,13 +99,8 @@ export default fastifyAuth;
 export function requireAuth(requirement?: Requirement): AuthPreHandler {
   const need = compileRequirement(requirement);
   return async (request, reply) => {
-    const state = stateFor(request, 'requireAuth');
-    if (state === undefined) return send(reply, toErrorResponse(new InternalError()));
-    try {
-      await state.policy.authorize(state.auth, need, state.req);
-    } catch (error) {
-      return send(reply, state.policy.respond(error));
-    }
+    const refusal = await states.authorize(request, need);
+    if (refusal !== undefined) return send(reply, refusal);
   };
 }
 
@@ -142,7 +108,8 @@ export function requireAuth(requirement?: Requirement): AuthPreHandler {
  * Approval gate for one action, as a preHandler (the body is parsed by then): hashes the call's
  * arguments from `getArgs` (may be async), reads the approval token from the policy's approval
  * header and runs its approve hook. 409/403 bodies carry `action` and `argumentsHash`. On a route
- * the plugin sees, a policy without an approve hook fails when the route is added.
+ * the plugin sees, a policy without an approve hook fails when the route is added; on any other,
+ * it answers 500 and the policy's logger says why.
  *
  * @example
  * app.post('/transfer', { preHandler: protect('transfer', (request) => request.body) }, async (request) => request.body);
@@ -151,21 +118,10 @@ export function protect<RouteGeneric extends RouteGenericInterface = RouteGeneri
   action: string,
   getArgs: (request: FastifyRequest<RouteGeneric>) => unknown,
 ): AuthPreHandler<RouteGeneric> {
-  if (typeof action !== 'string' || action === '') throw new ImproperlyConfigured('protect: action must be a non-empty string');
-  if (typeof getArgs !== 'function') throw new ImproperlyConfigured('protect: getArgs must be a function');
+  validateProtect(action, getArgs);
   const handler: AuthPreHandler<RouteGeneric> = async (request, reply) => {
-    const state = stateFor(request, `protect(${JSON.stringify(action)})`);
-    if (state === undefined) return send(reply, toErrorResponse(new InternalError()));
-    if (!state.policy.canApprove) {
-      console.error(`[@auth/fastify] protect(${JSON.stringify(action)}): the policy has no approve hook, so this route always fails`);
-      return send(reply, state.policy.respond(new ImproperlyConfigured('no approve hook')));
-    }
-    try {
-      const args: unknown = await getArgs(request);
-      await state.policy.approve({ req: state.req, auth: state.auth, action, args });
-    } catch (error) {
-      return send(reply, state.policy.respond(error));
-    }
+    const refusal = await states.approve(request, action, () => getArgs(request));
+    if (refusal !== undefined) return send(reply, refusal);
   };
   protectedActions.set(handler, action);
   return handler;
@@ -178,23 +134,5 @@ export function protect<RouteGeneric extends RouteGenericInterface = RouteGeneri
  * app.get('/me', async (request) => ({ subject: getAuth(request)?.subject ?? null }));
  */
 export function getAuth(request: FastifyRequest): AuthContext | null {
-  return states.get(request)?.auth ?? null;
-}
-
-function stateFor(request: FastifyRequest, where: string): State | undefined {
-  const state = states.get(request);
-  if (state === undefined) console.error(`[@auth/fastify] ${where} ran outside the scope of fastifyAuth; the request is refused`);
-  return state;
-}
-
-function readOptions(options: FastifyAuthOptions): { policy: AuthPolicy; optional: boolean } {
-  if (typeof options !== 'object' || options === null) throw new ImproperlyConfigured('fastifyAuth: options must be an object');
-  const policy = options.auth as Partial<AuthPolicy> | undefined;
-  if (typeof policy !== 'object' || policy === null || typeof policy.authenticate !== 'function' || typeof policy.respond !== 'function') {
-    throw new ImproperlyConfigured("fastifyAuth: option 'auth' must be the policy returned by createAuth()");
-  }
-  if (options.optional !== undefined && typeof options.optional !== 'boolean') {
-    throw new ImproperlyConfigured("fastifyAuth: option 'optional' must be a boolean");
-  }
-  return { policy: policy as AuthPolicy, optional: options.optional === true };
+  return states.auth(request);
 }

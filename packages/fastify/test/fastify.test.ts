@@ -161,15 +161,22 @@ describe('misconfiguration fails closed', () => {
     expect(error).toHaveBeenCalledWith(expect.stringContaining('requireAuth ran outside the scope of fastifyAuth'));
   });
 
-  it('answers 500 and logs when protect() was added before the plugin loaded and the policy cannot approve', async () => {
+  it('answers 500 and logs once through the policy logger when protect() was added before the plugin loaded and the policy cannot approve', async () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const logged: string[] = [];
+    const logger = { warn: (message: string) => void logged.push(message), error: (message: string) => void logged.push(message) };
     const app = Fastify();
-    void app.register(fastifyAuth, { auth: noApprove() });
+    void app.register(fastifyAuth, { auth: createAuth({ authenticate: async () => alice, logger }) });
     // Added before the plugin has loaded (not awaited), so onRoute did not see it.
-    app.post('/transfer', { preHandler: protect('transfer', () => ({})) }, async () => 'ran');
-    const res = await fetch(`${await listen(app)}/transfer`, { method: 'POST' });
+    const getArgs = vi.fn(() => ({}));
+    app.post('/transfer', { preHandler: protect('transfer', getArgs) }, async () => 'ran');
+    const res = await fetch(`${await listen(app)}/transfer`, { method: 'POST', headers: { 'x-approval-token': 'tok-approval' } });
     expect(res.status).toBe(500);
-    expect(error).toHaveBeenCalledWith(expect.stringContaining('protect("transfer"): the policy has no approve hook'));
+    expect(await res.json()).toMatchObject({ code: 'internal_error', detail: 'Internal Server Error' });
+    expect(getArgs).not.toHaveBeenCalled();
+    expect(logged).toEqual([expect.stringContaining('action "transfer" refused: the policy has no approve hook')]);
+    expect(logged.join('\n')).not.toContain('tok-approval');
+    expect(error).not.toHaveBeenCalled();
   });
 
   it('answers 500 and logs when a route config requirement could not be validated before the plugin loaded', async () => {
