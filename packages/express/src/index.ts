@@ -7,10 +7,10 @@ import {
   toErrorResponse,
   type AuthContext,
   type AuthPolicy,
-  type AuthRequest,
   type ErrorResponse,
   type Requirement,
 } from '@auth/core';
+import { AuthStates, assertPolicy, middlewareOptions, upgradeOptions, validateProtect, type UpgradeSettings } from '@auth/core/adapter';
 import type { Request, RequestHandler, Response } from 'express';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -37,26 +37,14 @@ export interface UpgradeTarget<Socket> {
   emit(event: 'connection', ws: Socket, req: IncomingMessage): boolean;
 }
 
-interface State {
-  readonly policy: AuthPolicy;
-  readonly req: AuthRequest;
-  readonly auth: AuthContext | null;
-}
+const states = new AuthStates<IncomingMessage>({ adapter: '@auth/express', missing: 'ran without auth(policy) before it' });
 
-const states = new WeakMap<IncomingMessage, State>();
-
-function remember(req: IncomingMessage, state: State): void {
-  states.set(req, state);
-  (req as RequestWithAuth).auth = state.auth;
-}
-
-// Runs an async step without ever returning a promise to Express: Express 4 would drop its
-// rejection. Errors are answered here; `next()` is called once, only on success.
-function step(res: Response, next: (error?: unknown) => void, respond: (error: unknown) => ErrorResponse, task: () => Promise<void>): void {
-  task().then(
-    () => next(),
-    (error: unknown) => send(res, respond(error)),
-  ).catch(() => send(res, toErrorResponse(new InternalError())));
+// Runs a step without ever returning a promise to Express: Express 4 would drop its rejection.
+// A refusal is written back; `next()` is called once, only when the step lets the request through.
+function settle(res: Response, next: (error?: unknown) => void, step: () => Promise<ErrorResponse | undefined>): void {
+  step()
+    .then((refusal) => (refusal === undefined ? next() : send(res, refusal)))
+    .catch(() => send(res, toErrorResponse(new InternalError())));
 }
 
 /**
@@ -70,12 +58,12 @@ function step(res: Response, next: (error?: unknown) => void, respond: (error: u
  */
 export function auth(policy: AuthPolicy, options: AuthMiddlewareOptions = {}): RequestHandler {
   assertPolicy(policy, 'auth');
-  const optional = readOptional(options, 'auth', ['optional']);
-  const respond = (error: unknown) => policy.respond(error);
+  const settings = middlewareOptions(options, 'auth');
   return (req, res, next) => {
-    step(res, next, respond, async () => {
-      const authReq = toAuthRequest(req, (req as { upgrade?: unknown }).upgrade === true);
-      remember(req, { policy, req: authReq, auth: await policy.authenticate(authReq, { optional }) });
+    settle(res, next, async () => {
+      const refusal = await states.authenticate(req, policy, toAuthRequest(req, (req as { upgrade?: unknown }).upgrade === true), settings);
+      if (refusal === undefined) (req as RequestWithAuth).auth = states.auth(req);
+      return refusal;
     });
   };
 }
@@ -89,38 +77,21 @@ export function auth(policy: AuthPolicy, options: AuthMiddlewareOptions = {}): R
  */
 export function requireAuth(requirement?: Requirement): RequestHandler {
   const need = compileRequirement(requirement);
-  return (req, res, next) => {
-    const state = stateFor(req, 'requireAuth');
-    if (state === undefined) return send(res, toErrorResponse(new InternalError()));
-    step(res, next, (error) => state.policy.respond(error), () => state.policy.authorize(state.auth, need, state.req));
-  };
+  return (req, res, next) => settle(res, next, () => states.authorize(req, need));
 }
 
 /**
  * Approval gate for one action: hashes the call's arguments from `getArgs` (may be async; mount
  * `express.json()` before it to read `req.body`), reads the approval token from the policy's
  * approval header and runs its approve hook. 409/403 bodies carry `action` and `argumentsHash`.
- * A policy without an approve hook answers 500 and logs why.
+ * A policy without an approve hook answers 500 and logs why through its logger.
  *
  * @example
  * app.post('/transfer', express.json(), protect('transfer', (req) => req.body), (req, res) => { res.json(req.body); });
  */
 export function protect(action: string, getArgs: (req: Request) => unknown): RequestHandler {
-  if (typeof action !== 'string' || action === '') throw new ImproperlyConfigured('protect: action must be a non-empty string');
-  if (typeof getArgs !== 'function') throw new ImproperlyConfigured('protect: getArgs must be a function');
-  const where = `protect(${JSON.stringify(action)})`;
-  return (req, res, next) => {
-    const state = stateFor(req, where);
-    if (state === undefined) return send(res, toErrorResponse(new InternalError()));
-    if (!state.policy.canApprove) {
-      console.error(`[@auth/express] ${where}: the policy has no approve hook, so this route always fails`);
-      return send(res, state.policy.respond(new ImproperlyConfigured('no approve hook')));
-    }
-    step(res, next, (error) => state.policy.respond(error), async () => {
-      const args: unknown = await getArgs(req);
-      await state.policy.approve({ req: state.req, auth: state.auth, action, args });
-    });
-  };
+  validateProtect(action, getArgs);
+  return (req, res, next) => settle(res, next, () => states.approve(req, action, () => getArgs(req)));
 }
 
 /**
@@ -130,7 +101,7 @@ export function protect(action: string, getArgs: (req: Request) => unknown): Req
  * app.get('/me', (req, res) => { res.json({ subject: getAuth(req)?.subject ?? null }); });
  */
 export function getAuth(req: IncomingMessage): AuthContext | null {
-  return states.get(req)?.auth ?? null;
+  return states.auth(req);
 }
 
 /**
@@ -145,20 +116,7 @@ export function getAuth(req: IncomingMessage): AuthContext | null {
  */
 export async function authenticateUpgrade(policy: AuthPolicy, req: IncomingMessage, socket: Duplex, options: UpgradeOptions = {}): Promise<boolean> {
   assertPolicy(policy, 'authenticateUpgrade');
-  const optional = readOptional(options, 'authenticateUpgrade', ['optional', 'requirement']);
-  const need = options.requirement === undefined ? undefined : compileRequirement(options.requirement);
-  // Node removed its own error listener before 'upgrade': a client reset must not crash the process.
-  if (socket.listenerCount('error') === 0) socket.on('error', () => socket.destroy());
-  try {
-    const authReq = toAuthRequest(req, true);
-    const result = await policy.authenticate(authReq, { optional });
-    if (need !== undefined) await policy.authorize(result, need, authReq);
-    remember(req, { policy, req: authReq, auth: result });
-    return true;
-  } catch (error) {
-    refuse(socket, policy.respond(error));
-    return false;
-  }
+  return admitUpgrade(policy, req, socket, upgradeOptions(options, 'authenticateUpgrade'));
 }
 
 /**
@@ -176,13 +134,12 @@ export function upgradeHandler<Socket>(
   options: UpgradeOptions = {},
 ): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
   assertPolicy(policy, 'upgradeHandler');
-  readOptional(options, 'upgradeHandler', ['optional', 'requirement']);
-  if (options.requirement !== undefined) compileRequirement(options.requirement);
+  const settings = upgradeOptions(options, 'upgradeHandler');
   if (typeof wss !== 'object' || wss === null || typeof wss.handleUpgrade !== 'function') {
     throw new ImproperlyConfigured('upgradeHandler: expected a ws WebSocketServer created with { noServer: true }');
   }
   return (req, socket, head) => {
-    authenticateUpgrade(policy, req, socket, options).then(
+    admitUpgrade(policy, req, socket, settings).then(
       (ok) => {
         if (ok) wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
       },
@@ -190,26 +147,14 @@ export function upgradeHandler<Socket>(
   };
 }
 
-function stateFor(req: IncomingMessage, where: string): State | undefined {
-  const state = states.get(req);
-  if (state === undefined) console.error(`[@auth/express] ${where} ran without auth(policy) before it; the request is refused`);
-  return state;
-}
-
-function assertPolicy(policy: unknown, where: string): asserts policy is AuthPolicy {
-  const p = policy as Partial<AuthPolicy> | null;
-  if (typeof p !== 'object' || p === null || typeof p.authenticate !== 'function' || typeof p.respond !== 'function') {
-    throw new ImproperlyConfigured(`${where}: expected the policy returned by createAuth()`);
+async function admitUpgrade(policy: AuthPolicy, req: IncomingMessage, socket: Duplex, settings: UpgradeSettings): Promise<boolean> {
+  // Node removed its own error listener before 'upgrade': a client reset must not crash the process.
+  if (socket.listenerCount('error') === 0) socket.on('error', () => socket.destroy());
+  const refusal = await states.authenticate(req, policy, toAuthRequest(req, true), settings);
+  if (refusal !== undefined) {
+    refuse(socket, refusal);
+    return false;
   }
-}
-
-function readOptional(options: AuthMiddlewareOptions, where: string, known: readonly string[]): boolean {
-  if (typeof options !== 'object' || options === null) throw new ImproperlyConfigured(`${where}: options must be an object`);
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new ImproperlyConfigured(`${where}: unknown option '${key}'`);
-  }
-  if (options.optional !== undefined && typeof options.optional !== 'boolean') {
-    throw new ImproperlyConfigured(`${where}: option 'optional' must be a boolean`);
-  }
-  return options.optional === true;
+  (req as RequestWithAuth).auth = states.auth(req);
+  return true;
 }

@@ -75,7 +75,7 @@ describe('building the middleware', () => {
 
   it('rejects a non-boolean optional and unknown options', () => {
     expect(() => auth(policy(), { optional: 'no' as unknown as boolean })).toThrow("option 'optional' must be a boolean");
-    expect(() => auth(policy(), { requirement: {} } as unknown as { optional: boolean })).toThrow("unknown option 'requirement'");
+    expect(() => auth(policy(), { requirement: {} } as unknown as { optional: boolean })).toThrow("auth: options has unknown key(s) 'requirement'");
   });
 
   it('rejects malformed guards when they are built', () => {
@@ -118,17 +118,23 @@ describe.each([
     expect(error).toHaveBeenCalledWith(expect.stringContaining('requireAuth ran without auth(policy)'));
   });
 
-  it('answers 500 in the policy envelope and logs when protect() meets a policy with no approve hook', async () => {
+  it('answers 500 in the policy envelope and logs once through the policy logger when protect() meets a policy with no approve hook', async () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const logged: string[] = [];
+    const logger = { warn: (message: string) => void logged.push(message), error: (message: string) => void logged.push(message) };
     const app = express();
-    app.use(auth(createAuth({ authenticate: async () => alice, logger: false, errorResponse: (e) => ({ body: { oops: e.code } }) })));
-    app.post('/transfer', protect('transfer', () => ({})), (_req, res) => {
+    app.use(auth(createAuth({ authenticate: async () => alice, logger, errorResponse: (e) => ({ body: { oops: e.code } }) })));
+    const getArgs = vi.fn(() => ({}));
+    app.post('/transfer', protect('transfer', getArgs), (_req, res) => {
       res.send('ran');
     });
-    const res = await fetch(`${(await listen(app)).url}/transfer`, { method: 'POST' });
+    const res = await fetch(`${(await listen(app)).url}/transfer`, { method: 'POST', headers: { 'x-approval-token': 'tok-approval' } });
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({ oops: 'internal_error' });
-    expect(error).toHaveBeenCalledWith(expect.stringContaining('protect("transfer"): the policy has no approve hook'));
+    expect(getArgs).not.toHaveBeenCalled();
+    expect(logged).toEqual([expect.stringContaining('action "transfer" refused: the policy has no approve hook')]);
+    expect(logged.join('\n')).not.toContain('tok-approval');
+    expect(error).not.toHaveBeenCalled();
   });
 
   it('answers an async getArgs that rejects with a generic 500, with no unhandled rejection', async () => {
