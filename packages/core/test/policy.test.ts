@@ -596,3 +596,48 @@ describe('createAuth: the challenge sent to callers without a credential', () =>
     expect(configError({ authenticate: decline, challenge }).message).toContain("option 'challenge'");
   });
 });
+
+describe('approve: a policy without an approve hook', () => {
+  const approval = (policy: ReturnType<typeof createAuth>, args: unknown = { amount: 10 }) =>
+    policy.approve({ req: requestWith({ authorization: `Bearer ${TOKEN}`, 'x-approval-token': SECRET }), auth: user(), action: 'transfer', args });
+
+  it('throws ImproperlyConfigured, which the policy answers with the generic 500', async () => {
+    const policy = createAuth({ authenticate: accept, logger: false, errorResponse: (e) => ({ body: { oops: e.code } }) });
+    const { error } = await outcome(approval(policy));
+    expect(error).toBeInstanceOf(ImproperlyConfigured);
+    const response = policy.respond(error);
+    expect(response.status).toBe(500);
+    expect(JSON.parse(response.body)).toEqual({ oops: 'internal_error' });
+  });
+
+  it('logs one error through the policy logger, naming the action and the request, never a token', async () => {
+    const logger = recordingLogger();
+    await outcome(approval(createAuth({ authenticate: accept, logger })));
+    expect(logger.calls).toEqual([
+      {
+        level: 'error',
+        message: 'action "transfer" refused: the policy has no approve hook (createAuth({ approve })), so approval-gated actions always fail',
+        fields: { action: 'transfer', requestId: 'req-1' },
+      },
+    ]);
+    expect(logger.text()).not.toContain(TOKEN);
+    expect(logger.text()).not.toContain(SECRET);
+  });
+
+  it('decides before hashing: arguments with no canonical form still get the 500, not a 400', async () => {
+    const logger = recordingLogger();
+    const { error } = await outcome(approval(createAuth({ authenticate: accept, logger }), { amount: Number.NaN }));
+    expect(error).toBeInstanceOf(ImproperlyConfigured);
+    expect(logger.calls).toHaveLength(1);
+  });
+
+  it('does not write to the console when the logger is false', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      await outcome(approval(createAuth({ authenticate: accept, logger: false })));
+      expect(error).not.toHaveBeenCalled();
+    } finally {
+      error.mockRestore();
+    }
+  });
+});
