@@ -5,19 +5,19 @@ import { recordingLogger } from './fixtures/policy.js';
 
 const alice = new AuthContext({ subject: 'alice', roles: ['admin'] });
 const bob = new AuthContext({ subject: 'bob', roles: ['user'] });
+const callers = new Map([
+  ['Bearer alice', alice],
+  ['Bearer bob', bob],
+]);
 
-function policy(overrides: Partial<AuthOptions> = {}): AuthPolicy {
-  return createAuth({
-    authenticate: async (req) => {
-      const header = req.headers.get('authorization');
-      if (header === null) return null;
-      return header === 'Bearer alice' ? alice : header === 'Bearer bob' ? bob : null;
-    },
+// Known bearer values map to a caller; the approval token must be `ok:` + the call's hash.
+const policy = (overrides: Partial<AuthOptions> = {}): AuthPolicy =>
+  createAuth({
+    authenticate: async (req) => callers.get(req.headers.get('authorization') ?? '') ?? null,
     approve: async (r) => r.token === `ok:${r.argumentsHash}`,
     logger: false,
     ...overrides,
   });
-}
 
 const request = (headers: Record<string, string> = {}): AuthRequest => new AuthRequest({ method: 'POST', path: '/transfer', headers });
 
