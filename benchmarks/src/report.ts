@@ -1,7 +1,7 @@
 // The results file and the tables printed from it (terminal, or Markdown for the README).
 import type { Comparison, HttpResults } from './http/suite.js';
 import { fmtNs, type MicroResults } from './micro/suite.js';
-import { round } from './stats.js';
+import { round, verdict } from './stats.js';
 
 export interface Environment {
   readonly date: string;
@@ -40,7 +40,11 @@ export interface Target {
   readonly label: string;
   readonly median: number;
   readonly target: number;
+  /** On the median req/s (or speed) ratio: the verdict issue 5 asks for. */
   readonly verdict: string;
+  /** HTTP only: the same target judged on server CPU per request (corroboration on a noisy machine). */
+  readonly cpuRatioMedian?: number;
+  readonly cpuVerdict?: string;
 }
 
 export interface Results {
@@ -59,7 +63,14 @@ export function collectTargets(http: HttpResults | null, micro: MicroResults | n
   const all: Comparison[] = [...(http?.comparisons ?? []), ...(micro?.comparisons ?? [])];
   return all
     .filter((c) => c.target !== undefined)
-    .map((c) => ({ id: c.id, label: c.label, median: c.median, target: c.target!, verdict: c.verdict ?? 'n/a' }));
+    .map((c) => ({
+      id: c.id,
+      label: c.label,
+      median: c.median,
+      target: c.target!,
+      verdict: c.verdict ?? 'n/a',
+      ...(c.cpuRatioMedian === undefined ? {} : { cpuRatioMedian: c.cpuRatioMedian, cpuVerdict: verdict(c.cpuRatioMedian, c.target!) }),
+    }));
 }
 
 type Row = readonly string[];
@@ -92,6 +103,7 @@ interface Tables {
 }
 
 function tables(results: Results): Tables {
+  const opt = (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? '—' : n.toFixed(2));
   const ratioRows = (list: readonly Comparison[], withP99: boolean): Row[] =>
     list.map((c) => [
       c.label,
@@ -99,7 +111,7 @@ function tables(results: Results): Tables {
         ? c.perRound.map((x) => x.toFixed(2)).join(' ')
         : `${Math.min(...c.perRound).toFixed(2)}–${Math.max(...c.perRound).toFixed(2)} (${c.perRound.length})`,
       fmtRatio(c.median),
-      ...(withP99 ? [c.p99RatioMedian === undefined || !Number.isFinite(c.p99RatioMedian) ? '—' : c.p99RatioMedian.toFixed(2)] : []),
+      ...(withP99 ? [opt(c.cpuRatioMedian), opt(c.p99RatioMedian)] : []),
       c.target === undefined ? '' : `≥ ${c.target.toFixed(2)}`,
       c.verdict ?? '',
     ]);
@@ -110,20 +122,25 @@ function tables(results: Results): Tables {
       http === null || http.summary.length === 0
         ? null
         : {
-            head: ['server', 'traffic', 'req/s (median)', 'p99 ms', 'req/s per round'],
+            head: ['server', 'traffic', 'req/s (median)', 'p99 ms', 'server CPU µs/req', 'req/s per round'],
             rows: http.summary.map((s) => [
               s.label,
               s.shape === 'reused' ? 'reused token' : 'distinct tokens',
               fmtRps(s.rpsMedian),
               String(s.p99MedianMs),
+              Number.isFinite(s.cpuUsPerReqMedian) ? s.cpuUsPerReqMedian.toFixed(1) : '—',
               s.rpsPerRound.map((x) => Math.round(x)).join(' '),
             ]),
-            right: [2, 3],
+            right: [2, 3, 4],
           },
     httpRatios:
       http === null || http.comparisons.length === 0
         ? null
-        : { head: ['comparison (req/s ratio, same round)', 'per round', 'median', 'p99 ratio', 'target', ''], rows: ratioRows(http.comparisons, true), right: [2, 3] },
+        : {
+            head: ['comparison (req/s ratio, same round)', 'per round', 'median', 'CPU/req ratio', 'p99 ratio', 'target', ''],
+            rows: ratioRows(http.comparisons, true),
+            right: [2, 3, 4],
+          },
     micro:
       micro === null || micro.summary.length === 0
         ? null
@@ -137,9 +154,16 @@ function tables(results: Results): Tables {
         ? null
         : { head: ['comparison (speed ratio = their time / ours, same round)', 'per round (range)', 'median', 'target', ''], rows: ratioRows(micro.comparisons, false), right: [2] },
     targets: {
-      head: ['target (issue 5)', 'median', 'needed', 'verdict'],
-      rows: results.targets.map((t) => [t.label, fmtRatio(t.median), `≥ ${t.target.toFixed(2)}`, t.verdict]),
-      right: [1],
+      head: ['target (issue 5)', 'median', 'needed', 'verdict', 'CPU/req ratio', 'on CPU/req'],
+      rows: results.targets.map((t) => [
+        t.label,
+        fmtRatio(t.median),
+        `≥ ${t.target.toFixed(2)}`,
+        t.verdict,
+        t.cpuRatioMedian === undefined ? '' : fmtRatio(t.cpuRatioMedian),
+        t.cpuVerdict ?? '',
+      ]),
+      right: [1, 4],
     },
   };
 }

@@ -2,6 +2,7 @@
 // an error, SIGINT or SIGTERM in the orchestrator never leaves one behind; the children also exit on
 // their own when their stdin closes (the orchestrator died without cleaning up).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Framework, Variant } from '../variants.js';
 
@@ -15,6 +16,8 @@ export interface ServerHandle {
   readonly pid: number;
   /** True while the process runs. */
   alive(): boolean;
+  /** CPU time (user + system, all threads) the process has used so far, in ms; null where /proc is missing. */
+  cpuMs(): number | null;
   /** The last few KiB the server wrote to stderr (for error reports). */
   stderr(): string;
   /** SIGTERM, then SIGKILL after a grace period; resolves once the process has exited. */
@@ -95,6 +98,7 @@ export function startServer(framework: Framework, variant: Variant, options: Sta
         port: Number(match[1]),
         pid: child.pid!,
         alive: () => !exited,
+        cpuMs: () => processCpuMs(child.pid!),
         stderr: () => stderr,
         stop,
       });
@@ -131,4 +135,20 @@ export async function stopAllServers(): Promise<void> {
     );
   }
   await Promise.all(waits);
+}
+
+// Linux: fields 14 and 15 of /proc/<pid>/stat are utime and stime in clock ticks (USER_HZ, 100 on
+// every mainstream kernel), covering every thread of the process.
+const TICK_MS = 10;
+export function processCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may contain spaces: split after it.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const utime = Number(fields[11]);
+    const stime = Number(fields[12]);
+    return Number.isFinite(utime) && Number.isFinite(stime) ? (utime + stime) * TICK_MS : null;
+  } catch {
+    return null;
+  }
 }

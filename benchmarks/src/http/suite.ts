@@ -22,6 +22,8 @@ export interface HttpSettings {
 }
 
 export interface HttpRun extends LoadResult {
+  /** Server CPU time per 2xx response during the measured run, in µs (null without /proc). */
+  readonly serverCpuUsPerReq: number | null;
   readonly round: number;
   readonly framework: Framework;
   readonly variant: Variant;
@@ -36,6 +38,8 @@ export interface HttpSummaryRow {
   readonly rounds: number;
   readonly rpsMedian: number;
   readonly p99MedianMs: number;
+  /** Median server CPU µs per response (lower is better); NaN without /proc. */
+  readonly cpuUsPerReqMedian: number;
   readonly rpsPerRound: readonly number[];
 }
 
@@ -51,6 +55,11 @@ export interface Comparison {
   readonly verdict?: Verdict;
   /** Median over rounds of (our p99 / baseline p99), HTTP only. */
   readonly p99RatioMedian?: number;
+  /**
+   * HTTP only: median over rounds of (baseline server CPU per request / ours). What the req/s ratio
+   * would be if the server had a core to itself; less sensitive to the load generator and to noise.
+   */
+  readonly cpuRatioMedian?: number;
 }
 
 export interface HttpResults {
@@ -156,13 +165,17 @@ export async function runHttp(settings: HttpSettings, ctx: HttpContext): Promise
               : {}),
           });
         if (settings.warmupSec > 0) await load(settings.warmupSec);
+        const cpuBefore = server.cpuMs();
         const result = await load(settings.durationSec);
+        const cpuAfter = server.cpuMs();
+        const serverCpuUsPerReq =
+          cpuBefore === null || cpuAfter === null || result.ok === 0 ? null : round(((cpuAfter - cpuBefore) * 1000) / result.ok, 2);
         if (!server.alive()) return `the server died during the ${shape} run${server.stderr() ? `: ${server.stderr().trim()}` : ''}`;
         const wrong = loadProblem(result);
         if (wrong !== null) return `${shape} run: ${wrong}`;
-        runs.push({ round: r, framework: fw, variant, shape, ...result });
+        runs.push({ round: r, framework: fw, variant, shape, ...result, serverCpuUsPerReq });
         ctx.log(
-          `  r${r} ${variantLabel(fw, variant).padEnd(28)} ${shape.padEnd(8)} ${Math.round(result.rps).toString().padStart(7)} req/s  p99 ${result.latencyP99} ms`,
+          `  r${r} ${variantLabel(fw, variant).padEnd(32)} ${shape.padEnd(8)} ${Math.round(result.rps).toString().padStart(7)} req/s  p99 ${result.latencyP99} ms  server CPU ${serverCpuUsPerReq ?? '—'} µs/req`,
         );
       }
       return null;
@@ -199,6 +212,7 @@ function summarize(runs: readonly HttpRun[], settings: HttpSettings): Pick<HttpR
           rounds: mine.length,
           rpsMedian: round(median(mine.map((x) => x.rps)), 1),
           p99MedianMs: median(mine.map((x) => x.latencyP99)),
+          cpuUsPerReqMedian: round(median(mine.map((x) => x.serverCpuUsPerReq ?? Number.NaN)), 1),
           rpsPerRound: mine.map((x) => round(x.rps, 1)),
         });
       }
@@ -210,6 +224,7 @@ function summarize(runs: readonly HttpRun[], settings: HttpSettings): Pick<HttpR
     if (!settings.variants.includes(def.ours) || !settings.variants.includes(def.base)) continue;
     const perRound: number[] = [];
     const p99Ratios: number[] = [];
+    const cpuRatios: number[] = [];
     for (let r = 1; r <= settings.rounds; r++) {
       const find = (variant: Variant): HttpRun | undefined =>
         runs.find((x) => x.round === r && x.framework === def.framework && x.variant === variant && x.shape === def.shape);
@@ -218,6 +233,9 @@ function summarize(runs: readonly HttpRun[], settings: HttpSettings): Pick<HttpR
       if (ours === undefined || base === undefined || base.rps <= 0) continue;
       perRound.push(round(ours.rps / base.rps, 3));
       if (base.latencyP99 > 0) p99Ratios.push(ours.latencyP99 / base.latencyP99);
+      if (ours.serverCpuUsPerReq !== null && base.serverCpuUsPerReq !== null && ours.serverCpuUsPerReq > 0) {
+        cpuRatios.push(base.serverCpuUsPerReq / ours.serverCpuUsPerReq);
+      }
     }
     const med = round(median(perRound), 3);
     comparisons.push({
@@ -229,6 +247,7 @@ function summarize(runs: readonly HttpRun[], settings: HttpSettings): Pick<HttpR
       median: med,
       ...(def.target === undefined ? {} : { target: def.target, verdict: verdict(med, def.target) }),
       p99RatioMedian: round(median(p99Ratios), 3),
+      cpuRatioMedian: round(median(cpuRatios), 3),
     });
   }
   return { summary, comparisons };
