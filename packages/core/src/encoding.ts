@@ -7,6 +7,12 @@ export function utf8(value: string): Uint8Array {
 
 /** Decodes UTF-8, returning null for malformed input instead of inserting U+FFFD. */
 export function utf8DecodeStrict(bytes: Uint8Array): string | null {
+  // ASCII needs no decoder (TextDecoder costs far more than the bytes on short input).
+  if (bytes.length <= 256) {
+    let ascii = true;
+    for (let i = 0; i < bytes.length; i++) if (bytes[i]! > 0x7f) ascii = false;
+    if (ascii) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  }
   try {
     return strictDecoder.decode(bytes);
   } catch {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { crypto, timingSafeEqual } from './crypto/backend.js';
+import { crypto, timingSafeEqualText, type HmacKey } from './crypto/backend.js';
 import { base64url, base64urlDecodeStrict, utf8, utf8DecodeStrict } from './encoding.js';
+
 import { parseOptions } from './options.js';
 import { INSPECT, secretBytes } from './secret.js';
 
@@ -38,6 +39,7 @@ const optionsSchema = z
   .strict();
 
 const MAC_LENGTH = 43; // unpadded base64url of 32 bytes
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const ISSUED_AT = /^(?:0|[1-9][0-9]{0,15})$/;
 const LONE_SURROGATE = /\p{Cs}/u;
 
@@ -65,8 +67,9 @@ const LONE_SURROGATE = /\p{Cs}/u;
  * if (result?.fallback) setCookie(signer.sign(result.value)); // rotation
  */
 export class SignedCookieSigner {
-  readonly #keys: readonly Uint8Array[];
-  readonly #salt: Uint8Array;
+  readonly #keys: readonly HmacKey[];
+  // utf8(salt) + ':' prefixes every MAC input.
+  readonly #prefix: string;
   readonly #saltText: string;
   readonly #maxAge: number | undefined;
 
@@ -74,9 +77,10 @@ export class SignedCookieSigner {
     const current = secretBytes(secret, 'SignedCookieSigner: secret');
     const opts = parseOptions(optionsSchema, options, 'SignedCookieSigner');
     const fallbacks = (opts.fallbackSecrets ?? []).map((s, i) => secretBytes(s, `SignedCookieSigner: fallbackSecrets[${i}]`));
-    this.#keys = Object.freeze([current, ...fallbacks]);
+    // Imported once: the backend prepares each key's HMAC state and reuses it for every MAC.
+    this.#keys = Object.freeze([current, ...fallbacks].map((bytes) => crypto().hmacKey(bytes)));
     this.#saltText = opts.salt ?? DEFAULT_SIGNER_SALT;
-    this.#salt = utf8(this.#saltText + ':');
+    this.#prefix = this.#saltText + ':';
     this.#maxAge = opts.maxAge;
     Object.freeze(this);
   }
@@ -99,7 +103,7 @@ export class SignedCookieSigner {
     if (LONE_SURROGATE.test(value)) throw new TypeError('SignedCookieSigner.sign: value holds a lone surrogate and cannot be encoded as UTF-8');
     let payload = base64url(utf8(value));
     if (this.#maxAge !== undefined) payload += '.' + String(nowSeconds());
-    return payload + '.' + base64url(this.#mac(this.#keys[0]!, payload));
+    return payload + '.' + this.#keys[0]!.macBase64url(this.#prefix + payload);
   }
 
   /**
@@ -124,40 +128,38 @@ export class SignedCookieSigner {
    */
   verifyDetailed(signed: unknown): VerifiedValue | null {
     if (typeof signed !== 'string') return null;
-    const parts = signed.split('.');
     const timed = this.#maxAge !== undefined;
-    if (parts.length !== (timed ? 3 : 2)) return null;
+    // payload[.issuedAt].mac, located without splitting (no array per call).
+    const first = signed.indexOf('.');
+    const last = signed.lastIndexOf('.');
+    if (first < 0 || (timed ? first === last || signed.indexOf('.', first + 1) !== last : first !== last)) return null;
+    const encoded = signed.slice(0, first);
+    const issuedText = timed ? signed.slice(first + 1, last) : '';
+    const mac = signed.slice(last + 1);
     // Structure first (no secret involved), so only well-formed ASCII payloads reach the MAC.
-    const bytes = base64urlDecodeStrict(parts[0]!);
-    const mac = parts[parts.length - 1]!;
-    const given = mac.length === MAC_LENGTH ? base64urlDecodeStrict(mac) : null;
-    if (bytes === null || given === null) return null;
-    if (timed && !ISSUED_AT.test(parts[1]!)) return null;
-    const matched = this.#match(signed.slice(0, signed.length - mac.length - 1), given);
+    if (mac.length !== MAC_LENGTH || !BASE64URL.test(mac) || !BASE64URL.test(encoded)) return null;
+    if (timed && !ISSUED_AT.test(issuedText)) return null;
+    const matched = this.#match(signed.slice(0, last), mac);
     if (matched < 0) return null;
-    const value = utf8DecodeStrict(bytes);
+    // Strict decoding still runs: a fallback secret may have signed a non-canonical payload.
+    const bytes = base64urlDecodeStrict(encoded);
+    const value = bytes === null ? null : utf8DecodeStrict(bytes);
     if (value === null) return null;
     if (!timed) return Object.freeze({ value, fallback: matched > 0 });
-    const issuedAt = freshIssuedAt(parts[1]!, this.#maxAge!);
+    const issuedAt = freshIssuedAt(issuedText, this.#maxAge!);
     if (issuedAt === null) return null;
     return Object.freeze({ value, fallback: matched > 0, issuedAt });
   }
 
   // Index of the first secret whose MAC matches; every secret is tried so timing does not say which.
-  #match(payload: string, given: Uint8Array): number {
+  // MACs are compared as base64url text: one canonical encoding per MAC, compared in constant time.
+  #match(payload: string, given: string): number {
     let matched = -1;
+    const input = this.#prefix + payload;
     for (let i = 0; i < this.#keys.length; i++) {
-      if (timingSafeEqual(this.#mac(this.#keys[i]!, payload), given) && matched < 0) matched = i;
+      if (timingSafeEqualText(this.#keys[i]!.macBase64url(input), given) && matched < 0) matched = i;
     }
     return matched;
-  }
-
-  #mac(key: Uint8Array, payload: string): Uint8Array {
-    const message = new Uint8Array(this.#salt.length + payload.length);
-    message.set(this.#salt);
-    // The payload is ASCII base64url (plus digits and a dot), one byte per character.
-    for (let i = 0; i < payload.length; i++) message[this.#salt.length + i] = payload.charCodeAt(i);
-    return crypto().hmacSha256(key, message);
   }
 
   toJSON(): Record<string, unknown> {

@@ -1,5 +1,4 @@
 import { crypto } from '../crypto/backend.js';
-import { hex, utf8 } from '../encoding.js';
 import { InvalidRequest } from '../errors.js';
 import { canonicalJSON } from './canonical.js';
 
@@ -16,5 +15,5 @@ import { canonicalJSON } from './canonical.js';
 export function argumentsHash(action: string, args: unknown): string {
   if (typeof action !== 'string' || action === '') throw new InvalidRequest('The action name must be a non-empty string.');
   const json = '{"action":' + canonicalJSON(action) + ',"arguments":' + canonicalJSON(args) + '}';
-  return 'sha256:' + hex(crypto().sha256(utf8(json)));
+  return 'sha256:' + crypto().sha256Hex(json);
 }

@@ -1,6 +1,13 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { base64url, hex, utf8 } from '../encoding.js';
 import type { ImportedJwsKey, JwsKeyMaterial, JwsVerify } from './jws.js';
+
+/** An HMAC-SHA256 key prepared once (padded and hashed), reused for every MAC. */
+export interface HmacKey {
+  /** Unpadded base64url HMAC-SHA256 of the UTF-8 encoding of `text`. */
+  macBase64url(text: string): string;
+}
 
 /**
  * The hashing primitives core needs. The portable default is @noble/hashes (runs on every runtime);
@@ -10,6 +17,9 @@ export interface CryptoBackend {
   readonly name: string;
   sha256(data: Uint8Array): Uint8Array;
   hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array;
+  /** SHA-256 of the UTF-8 encoding of `text`, in lowercase hex. */
+  sha256Hex(text: string): string;
+  hmacKey(secret: Uint8Array): HmacKey;
   /**
    * Optional synchronous JWS key import, once per key (never per call), with verifiers that run
    * synchronously. Absent on the portable backend, where `jwt()` imports and verifies through jose.
@@ -22,6 +32,12 @@ export const portableBackend: CryptoBackend = Object.freeze({
   name: 'portable',
   sha256: (data: Uint8Array) => sha256(data),
   hmacSha256: (key: Uint8Array, data: Uint8Array) => hmac(sha256, key, data),
+  sha256Hex: (text: string) => hex(sha256(utf8(text))),
+  hmacKey: (secret: Uint8Array): HmacKey => {
+    // The keyed inner/outer state is computed once; each MAC clones it.
+    const keyed = hmac.create(sha256, secret);
+    return { macBase64url: (text) => base64url(keyed.clone().update(utf8(text)).digest()) };
+  },
 });
 
 let current: CryptoBackend = portableBackend;
@@ -33,6 +49,14 @@ export function crypto(): CryptoBackend {
 /** Internal: swaps the hashing backend (used by the `node` entry point and by tests). */
 export function installBackend(backend: CryptoBackend): void {
   current = backend;
+}
+
+/** Constant-time comparison of two strings of UTF-16 code units; the length is not treated as secret. */
+export function timingSafeEqualText(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
 }
 
 /** Constant-time comparison of two byte strings; the length is not treated as secret. */
