@@ -1,5 +1,6 @@
 import { ServiceUnavailable } from '../../errors.js';
 import { base64 } from '../basic/base64.js';
+import { isJsonResponse, readCappedText } from '../response-body.js';
 
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post';
 
@@ -13,8 +14,6 @@ export interface IntrospectionClient {
   readonly maxResponseBytes: number;
   readonly fetch: typeof globalThis.fetch;
 }
-
-const JSON_TYPE = /^application\/(?:[!#$%&'*+.^_`|~0-9a-z-]+\+)?json\s*(?:;|$)/i;
 
 /**
  * The one place that decides what an unusable introspection endpoint means: 503, so that an
@@ -51,10 +50,10 @@ export async function introspect(client: IntrospectionClient, token: string): Pr
   }
   try {
     if (response.status !== 200) throw unavailable();
-    if (!JSON_TYPE.test(response.headers.get('content-type') ?? '')) throw unavailable();
-    const declared = response.headers.get('content-length');
-    if (declared !== null && Number(declared) > client.maxResponseBytes) throw unavailable();
-    const parsed: unknown = JSON.parse(await readCapped(response, client.maxResponseBytes));
+    if (!isJsonResponse(response)) throw unavailable();
+    const text = await readCappedText(response, client.maxResponseBytes);
+    if (text === null) throw unavailable();
+    const parsed: unknown = JSON.parse(text);
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw unavailable();
     return parsed as Record<string, unknown>;
   } catch {
@@ -65,28 +64,4 @@ export async function introspect(client: IntrospectionClient, token: string): Pr
 
 function formEncode(value: string): string {
   return new URLSearchParams({ v: value }).toString().slice(2);
-}
-
-async function readCapped(response: Response, max: number): Promise<string> {
-  if (response.body === null) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel().catch(() => {});
-      throw new RangeError('response too large');
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 }
