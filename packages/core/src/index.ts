@@ -42,19 +42,17 @@ export { canonicalJSON, MAX_CANONICAL_DEPTH } from './approval/canonical.js';
 export { requirement, type CompiledRequirement, type Requirement } from './authorization/guard.js';
 export { permits, type PermissionMatrix, type RolePermissions } from './authorization/permissions.js';
 export { maskSecret, MIN_SECRET_BYTES } from './secret.js';
-export { DEFAULT_SIGNER_SALT, MAX_CLOCK_SKEW_SECONDS, SignedCookieSigner, type SignedCookieSignerOptions, type VerifiedValue } from './signer.js';
+export { DEFAULT_SIGNER_SALT, SignedCookieSigner, type SignedCookieSignerOptions, type VerifiedValue } from './signer.js';
 export {
   authorizationHeader,
   bearerToken,
   declareTransports,
-  queryToken,
-  transportsOf,
   type AuthorizationHeader,
   type BearerOptions,
   type CredentialTransport,
 } from './providers/credentials.js';
 export { apiKey, type ApiKeyOptions, type ApiKeysBySurface, type ApiKeyVerify } from './providers/api-key/provider.js';
-export { MAX_API_KEY_LENGTH, MIN_API_KEY_LENGTH, type ApiKeyEntry, type ApiKeyIdentity } from './providers/api-key/key-set.js';
+export type { ApiKeyEntry, ApiKeyIdentity } from './providers/api-key/key-set.js';
 export { generateApiKey, GeneratedApiKey, hashApiKey, type GenerateApiKeyOptions } from './providers/api-key/generate.js';
 export type { PublicUserOptions } from './providers/api-key/public-user.js';
 export { basic, type BasicOptions, type BasicUser, type BasicVerify } from './providers/basic/provider.js';
@@ -63,7 +61,7 @@ export { introspection, type IntrospectionOptions, type IntrospectionToContext }
 export type { IntrospectionClaims } from './providers/introspection/claims.js';
 export type { ClientAuthMethod } from './providers/introspection/client.js';
 export { session, type SessionData, type SessionLoad, type SessionOptions, type SessionProvider } from './providers/session/provider.js';
-export { MAX_COOKIE_BYTES, serializeCookie, type CookieOptions } from './providers/session/cookie.js';
+export { serializeCookie, type CookieOptions } from './providers/session/cookie.js';
 export { anyOf } from './providers/any-of.js';
 export {
   jwt,
