@@ -25,6 +25,49 @@ import { toErrorResponse, type ErrorResponse, type ErrorResponseHook } from './r
  */
 export type Authenticate = (req: AuthRequest) => Promise<AuthContext | null>;
 
+/**
+ * Internal: the answer of a synchronous step that cannot decide without awaiting; the caller then
+ * takes the asynchronous path from the start. Registered (`Symbol.for`) so that two copies of the
+ * package agree on it.
+ */
+export const PENDING: unique symbol = Symbol.for('@auth/core.pending') as never;
+export type Pending = typeof PENDING;
+
+/**
+ * Internal: the key of an Authenticate hook's optional synchronous twin. The twin returns what the
+ * hook would resolve to, throws what it would reject with, or returns PENDING when it cannot tell
+ * without awaiting. It is never part of the public `Authenticate` type.
+ */
+export const AUTHENTICATE_SYNC: unique symbol = Symbol.for('@auth/core.authenticate.sync') as never;
+export type AuthenticateSync = (req: AuthRequest) => AuthContext | null | Pending;
+
+/** Internal: attaches `twin` to `hook` (non-enumerable) and returns the hook. */
+export function withSyncTwin<T extends Authenticate>(hook: T, twin: AuthenticateSync): T {
+  Object.defineProperty(hook, AUTHENTICATE_SYNC, { value: twin });
+  return hook;
+}
+
+/** Internal: the synchronous twin of `hook`, when it has one. */
+export function syncTwin(hook: unknown): AuthenticateSync | undefined {
+  if (typeof hook !== 'function') return undefined;
+  const twin: unknown = (hook as { [AUTHENTICATE_SYNC]?: unknown })[AUTHENTICATE_SYNC];
+  return typeof twin === 'function' ? (twin as AuthenticateSync) : undefined;
+}
+
+/**
+ * Internal: the key of a policy's synchronous authenticate, used by adapters. Same answers and
+ * errors as `authenticate`, or PENDING when some hook cannot decide without awaiting (then call
+ * `authenticate`). Needs no timer: a synchronous call cannot hang.
+ */
+export const POLICY_AUTHENTICATE_SYNC: unique symbol = Symbol.for('@auth/core.policy.authenticate.sync') as never;
+export type PolicyAuthenticateSync = (req: AuthRequest, options?: AuthenticateOptions) => AuthContext | null | Pending;
+
+/** Internal: the policy's synchronous authenticate, when it has one (a policy from `createAuth` does). */
+export function policyAuthenticateSync(policy: AuthPolicy): PolicyAuthenticateSync | undefined {
+  const found: unknown = (policy as { [POLICY_AUTHENTICATE_SYNC]?: unknown })[POLICY_AUTHENTICATE_SYNC];
+  return typeof found === 'function' ? (found as PolicyAuthenticateSync) : undefined;
+}
+
 /** Where the policy reports hook failures. Messages never include a thrown message, token or secret. */
 export interface AuthLogger {
   warn(message: string, fields?: Readonly<Record<string, unknown>>): void;
@@ -170,6 +213,51 @@ export function createAuth(options: AuthOptions): AuthPolicy {
     throw new InternalError();
   }
 
+  // Every hook must have a twin for the chain to be tried synchronously; otherwise none is.
+  const twins = hooks.map(syncTwin);
+  const syncTwins: readonly AuthenticateSync[] | null = twins.every((t): t is AuthenticateSync => t !== undefined) ? Object.freeze(twins) : null;
+
+  function runChainSync(req: AuthRequest): unknown {
+    for (let i = 0; i < syncTwins!.length; i++) {
+      const result: unknown = syncTwins![i]!(req);
+      if (result !== null) return result;
+    }
+    return null;
+  }
+
+  // What `authenticate` answers for a chain result (not PENDING).
+  function accept(result: unknown, req: AuthRequest, authOptions: AuthenticateOptions | undefined): AuthContext | null {
+    if (result === null) {
+      if (authOptions?.optional === true && !req.headers.has('authorization')) return null;
+      throw new Unauthorized(undefined, challenge);
+    }
+    if (!isBrandedAuthContext(result)) {
+      log('warn', 'authenticate hook returned something other than an AuthContext or null; treated as unauthorized', {
+        type: result === undefined ? 'undefined' : typeof result,
+        requestId: req.context.requestId,
+      });
+      throw new Unauthorized(undefined, challenge);
+    }
+    return Object.isFrozen(result) ? (result as AuthContext) : Object.freeze(result as AuthContext);
+  }
+
+  // Validated request in; PENDING, or the chain's result, with a throw normalised as `authenticate` does.
+  function trySync(req: AuthRequest): unknown {
+    if (syncTwins === null) return PENDING;
+    try {
+      return runChainSync(req);
+    } catch (error) {
+      return fail(error, 'authenticate', req);
+    }
+  }
+
+  function authenticateSync(req: AuthRequest, authOptions?: AuthenticateOptions): AuthContext | null | Pending {
+    if (!isAuthRequestLike(req)) throw new TypeError('authenticate: expected an AuthRequest');
+    if (req.hasDuplicateCredentials) throw new InvalidRequest('Credentials were sent more than once.');
+    const result = trySync(req);
+    return result === PENDING ? PENDING : accept(result, req, authOptions);
+  }
+
   async function runChain(req: AuthRequest): Promise<unknown> {
     for (let i = 0; i < hooks.length; i++) {
       const result: unknown = await hooks[i]!(req);
@@ -186,24 +274,16 @@ export function createAuth(options: AuthOptions): AuthPolicy {
     async authenticate(req, authOptions) {
       if (!isAuthRequestLike(req)) throw new TypeError('authenticate: expected an AuthRequest');
       if (req.hasDuplicateCredentials) throw new InvalidRequest('Credentials were sent more than once.');
-      let result: unknown;
-      try {
-        result = await withTimeout(() => runChain(req), timeoutMs, req);
-      } catch (error) {
-        fail(error, 'authenticate', req);
+      // A chain that decides synchronously needs no timer; PENDING runs it again, asynchronously.
+      let result: unknown = trySync(req);
+      if (result === PENDING) {
+        try {
+          result = await withTimeout(() => runChain(req), timeoutMs, req);
+        } catch (error) {
+          fail(error, 'authenticate', req);
+        }
       }
-      if (result === null) {
-        if (authOptions?.optional === true && !req.headers.has('authorization')) return null;
-        throw new Unauthorized(undefined, challenge);
-      }
-      if (!isBrandedAuthContext(result)) {
-        log('warn', 'authenticate hook returned something other than an AuthContext or null; treated as unauthorized', {
-          type: result === undefined ? 'undefined' : typeof result,
-          requestId: req.context.requestId,
-        });
-        throw new Unauthorized(undefined, challenge);
-      }
-      return Object.isFrozen(result) ? (result as AuthContext) : Object.freeze(result as AuthContext);
+      return accept(result, req, authOptions);
     },
 
     async authorize(auth, need, req) {
@@ -246,6 +326,7 @@ export function createAuth(options: AuthOptions): AuthPolicy {
       return toErrorResponse(error, envelope);
     },
   };
+  Object.defineProperty(policy, POLICY_AUTHENTICATE_SYNC, { value: authenticateSync });
   return Object.freeze(policy);
 }
 

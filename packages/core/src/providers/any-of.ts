@@ -1,6 +1,6 @@
 import type { AuthContext } from '../context.js';
 import { ImproperlyConfigured } from '../errors.js';
-import type { Authenticate } from '../policy.js';
+import { PENDING, syncTwin, withSyncTwin, type Authenticate, type AuthenticateSync } from '../policy.js';
 import type { AuthRequest } from '../request.js';
 import { redact } from '../secret.js';
 import { assertSingleTransport, declareTransports, DEFAULT_TRANSPORTS, transportsOf, type CredentialTransport } from './credentials.js';
@@ -39,6 +39,21 @@ export function anyOf(...providers: Authenticate[]): Authenticate {
       return result as AuthContext;
     }
     return null;
+  }
+
+  // Synchronous only when every member is; a member's PENDING makes the whole chain PENDING, and
+  // the caller then runs it asynchronously from the start (only header parsing is repeated).
+  const twins = chain.map(syncTwin);
+  if (twins.every((t): t is AuthenticateSync => t !== undefined)) {
+    withSyncTwin(authenticate, (req) => {
+      assertSingleTransport(req, transports);
+      for (const twin of twins) {
+        const result = twin(req);
+        if (result === null) continue;
+        return result;
+      }
+      return null;
+    });
   }
 
   redact(authenticate, 'anyOf', () => ({ providers: chain.length }));

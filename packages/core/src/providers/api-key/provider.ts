@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AuthContext, type MetadataValue } from '../../context.js';
 import { ImproperlyConfigured, InvalidRequest, InvalidToken } from '../../errors.js';
 import { parseOptions } from '../../options.js';
-import type { Authenticate } from '../../policy.js';
+import { withSyncTwin, type Authenticate } from '../../policy.js';
 import type { AuthRequest, RequestSource } from '../../request.js';
 import { redact } from '../../secret.js';
 import {
@@ -123,12 +123,26 @@ export function apiKey(options: ApiKeyOptions): Authenticate {
     return token === null ? null : { key: token, shared: true };
   }
 
-  async function authenticate(req: AuthRequest): Promise<AuthContext | null> {
+  // The key this provider should decide on; null when the request carries none for it.
+  function plausibleKey(req: AuthRequest): string | null {
     const presented = presentedKey(req);
     if (presented === null) return null;
     const { key, shared } = presented;
     if (shared && prefixes !== null && !prefixes.some((p) => key.startsWith(p))) return null;
     if (key === '' || !isPlausibleKey(key)) throw new InvalidToken();
+    return key;
+  }
+
+  function lookup(key: string, req: AuthRequest): AuthContext {
+    const record = surfaces.get(req.context.source)?.find(key) ?? null;
+    if (record === null) throw new InvalidToken();
+    const context = record.value;
+    return users === null ? context : asPublicUser(context, readUserId(req, users));
+  }
+
+  async function authenticate(req: AuthRequest): Promise<AuthContext | null> {
+    const key = plausibleKey(req);
+    if (key === null) return null;
     let context: AuthContext;
     if (verify !== undefined) {
       const result: unknown = await verify(key, req);
@@ -136,11 +150,17 @@ export function apiKey(options: ApiKeyOptions): Authenticate {
       if (!(result instanceof AuthContext)) throw new TypeError('apiKey: verify must resolve to an AuthContext or null');
       context = result;
     } else {
-      const record = surfaces.get(req.context.source)?.find(key) ?? null;
-      if (record === null) throw new InvalidToken();
-      context = record.value;
+      return lookup(key, req);
     }
     return users === null ? context : asPublicUser(context, readUserId(req, users));
+  }
+
+  // Static keys decide synchronously; a `verify` callback may await, so it has no twin.
+  if (verify === undefined) {
+    withSyncTwin(authenticate, (req) => {
+      const key = plausibleKey(req);
+      return key === null ? null : lookup(key, req);
+    });
   }
 
   const keyCount = [...new Set(surfaces.values())].reduce((n, set) => n + set.size, 0);

@@ -1,13 +1,13 @@
 import type { AuthContext } from '../../context.js';
 import { InvalidToken } from '../../errors.js';
-import type { Authenticate } from '../../policy.js';
+import { PENDING, withSyncTwin, type Authenticate, type Pending } from '../../policy.js';
 import type { AuthRequest } from '../../request.js';
 import { bearerToken } from '../credentials.js';
 import { VerdictCache, type Verdict } from './cache.js';
-import { checkClaims, checkTimes } from './claims.js';
-import { checkHeader } from './header.js';
+import { checkClaims, checkTimes, type TimeClaims } from './claims.js';
+import { checkHeader, type AcceptedHeader } from './header.js';
 import { compileJwtOptions, type JwtSettings } from './options.js';
-import { parseCompact } from './segments.js';
+import { parseCompact, type CompactToken } from './segments.js';
 import { acceptedContext } from './to-context.js';
 import type { JwtClaims, JwtHeader, JwtOptions } from './types.js';
 
@@ -59,24 +59,58 @@ export function jwt(options: JwtOptions): Authenticate {
     return verdict.context;
   };
 
+  // The same outcome as `authenticate` whenever it is reachable without awaiting: no token, a
+  // cache hit, or a miss verified on node:crypto with keys at hand and the built-in mapping.
+  // A `revoked` hook may await, so with one every token is PENDING.
+  const sync = (req: AuthRequest): AuthContext | null | Pending => {
+    const token = bearerToken(req);
+    if (token === null) return null;
+    if (revoked !== undefined) return PENDING;
+    const now = Date.now();
+    const cached = cache?.get(token, now);
+    if (cached !== undefined) {
+      if (!checkTimes(cached.times, now / 1000, rules)) {
+        cache!.delete(token);
+        throw new InvalidToken();
+      }
+      return cached.context;
+    }
+    if (!settings.defaultToContext) return PENDING;
+    const verdict = verifySync(token, now, settings);
+    if (verdict === PENDING) return PENDING;
+    cache?.set(token, verdict);
+    return verdict.context;
+  };
+
   const summary = `jwt ${JSON.stringify(settings.summary)}`;
   Object.defineProperties(authenticate, {
     name: { value: 'jwt' },
     toJSON: { value: () => ({ provider: 'jwt', ...settings.summary }) },
     [INSPECT]: { value: () => summary },
   });
-  return authenticate;
+  return withSyncTwin(authenticate, sync);
+}
+
+interface Prechecked {
+  readonly parsed: CompactToken;
+  readonly accepted: AcceptedHeader;
+  readonly times: TimeClaims;
 }
 
 // Cheap checks (shape, header, claims, time) come before any key lookup, so garbage and
 // expired tokens never cause a JWKS fetch; the signature is checked before anything is mapped.
-async function verify(token: string, now: number, settings: JwtSettings): Promise<Verdict> {
+function precheck(token: string, now: number, settings: JwtSettings): Prechecked {
   const parsed = parseCompact(token, settings.maxTokenSize);
   if (parsed === null) throw new InvalidToken();
   const accepted = checkHeader(parsed.header, settings.header);
   if (accepted === null) throw new InvalidToken();
   const times = checkClaims(parsed.payload, settings.claims);
   if (times === null || !checkTimes(times, now / 1000, settings.claims)) throw new InvalidToken();
+  return { parsed, accepted, times };
+}
+
+async function verify(token: string, now: number, settings: JwtSettings): Promise<Verdict> {
+  const { parsed, accepted, times } = precheck(token, now, settings);
   const pending = settings.keys.key(accepted.alg, accepted.kid);
   const key = pending instanceof Promise ? await pending : pending;
   if (parsed.signature.length !== key.signatureLength) throw new InvalidToken();
@@ -85,6 +119,22 @@ async function verify(token: string, now: number, settings: JwtSettings): Promis
   const claims = parsed.payload as JwtClaims;
   const header = parsed.header as JwtHeader;
   const context = acceptedContext(await settings.toContext(claims, header));
+  if (context === null) throw new InvalidToken();
+  return { context, claims, header, times, lease: key.lease };
+}
+
+// `verify` without awaiting, for the built-in mapping only: PENDING (before any side effect) when
+// the key is not at hand or verifies asynchronously.
+function verifySync(token: string, now: number, settings: JwtSettings): Verdict | Pending {
+  const { parsed, accepted, times } = precheck(token, now, settings);
+  const key = settings.keys.keySync(accepted.alg, accepted.kid);
+  if (key === undefined) return PENDING;
+  if (parsed.signature.length !== key.signatureLength) throw new InvalidToken();
+  if (!key.sync) return PENDING;
+  if ((key.verify(parsed) as boolean) !== true) throw new InvalidToken();
+  const claims = parsed.payload as JwtClaims;
+  const header = parsed.header as JwtHeader;
+  const context = acceptedContext(settings.toContext(claims, header));
   if (context === null) throw new InvalidToken();
   return { context, claims, header, times, lease: key.lease };
 }

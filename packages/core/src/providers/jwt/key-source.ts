@@ -7,6 +7,11 @@ import { importKeys, KeySet, type KeyLease, type VerificationKey } from './verif
 export interface KeySource {
   /** The key for this alg and kid; throws InvalidToken when there is none, ServiceUnavailable when keys cannot be had. */
   key(alg: JwsAlgorithm, kid: string | undefined): VerificationKey | Promise<VerificationKey>;
+  /**
+   * The key when it is at hand without awaiting and without side effects; undefined when only
+   * `key` can tell (an import or a fetch is due). Throws InvalidToken when `key` would, for sure.
+   */
+  keySync(alg: JwsAlgorithm, kid: string | undefined): VerificationKey | undefined;
 }
 
 /** Throws unless each allowed algorithm is `served` by some key of the option named by `where`. */
@@ -45,6 +50,11 @@ export class StaticKeys implements KeySource {
     const set = this.#set;
     if (set !== undefined) return found(set, alg, kid);
     return this.#pending!.then((ready) => found(ready, alg, kid));
+  }
+
+  keySync(alg: JwsAlgorithm, kid: string | undefined): VerificationKey | undefined {
+    const set = this.#set;
+    return set === undefined ? undefined : found(set, alg, kid);
   }
 }
 

@@ -55,6 +55,8 @@ export interface JwtSettings {
   readonly claims: ClaimRules;
   readonly maxTokenSize: number;
   readonly toContext: JwtToContext;
+  /** True when `toContext` is the built-in (synchronous) mapping, not the caller's. */
+  readonly defaultToContext: boolean;
   readonly revoked: JwtRevoked | undefined;
   /** 0 disables the verified-token cache. */
   readonly cacheMax: number;
@@ -93,6 +95,7 @@ export function compileJwtOptions(options: JwtOptions): JwtSettings {
       maxTokenAge: opts.maxTokenAge ?? null,
     },
     maxTokenSize: opts.maxTokenSize ?? 8192,
+    defaultToContext: opts.toContext === undefined,
     toContext:
       opts.toContext ??
       defaultToContext({

@@ -50,6 +50,11 @@ export class RemoteJwks implements KeySource {
     return this.#keyAfterRefresh(alg, kid);
   }
 
+  // Only fresh keys that hold the kid answer synchronously; anything else may mean a fetch.
+  keySync(alg: JwsAlgorithm, kid: string | undefined): VerificationKey | undefined {
+    return this.#fresh() ? this.#set!.find(alg, kid) : undefined;
+  }
+
   async #keyAfterRefresh(alg: JwsAlgorithm, kid: string | undefined): Promise<VerificationKey> {
     if (!this.#fresh()) {
       if (Date.now() - this.#failedAt < RETRY_AFTER_FAILURE_MS) throw new ServiceUnavailable(undefined, 1);

@@ -22,6 +22,8 @@ export interface VerificationKey {
   readonly kid: string | undefined;
   readonly signatureLength: number;
   readonly verify: JwsVerify | AsyncJwsVerify;
+  /** True when `verify` answers synchronously (the installed backend's node:crypto path). */
+  readonly sync: boolean;
   readonly lease: KeyLease;
 }
 
@@ -34,8 +36,8 @@ export interface VerificationKey {
 export function importKeys(input: KeyInput, allowed: ReadonlySet<JwsAlgorithm>, lease: KeyLease): VerificationKey[] | Promise<VerificationKey[]> {
   const wanted = input.algorithms.filter((alg) => allowed.has(alg));
   if (wanted.length === 0) return [];
-  const make = (alg: JwsAlgorithm, shape: KeyShape, verify: JwsVerify | AsyncJwsVerify): VerificationKey =>
-    Object.freeze({ alg, kid: input.kid, signatureLength: signatureLength(alg, shape), verify, lease });
+  const make = (alg: JwsAlgorithm, shape: KeyShape, verify: JwsVerify | AsyncJwsVerify, sync: boolean): VerificationKey =>
+    Object.freeze({ alg, kid: input.kid, signatureLength: signatureLength(alg, shape), verify, sync, lease });
   const sync = crypto().jwsKey;
   if (sync !== undefined) {
     let key: ImportedJwsKey<JwsVerify>;
@@ -45,12 +47,12 @@ export function importKeys(input: KeyInput, allowed: ReadonlySet<JwsAlgorithm>, 
       throw refused(input, null);
     }
     const shape = accepted(key, input);
-    return served(shape, wanted).map((alg) => make(alg, shape, key.verifier(alg)));
+    return served(shape, wanted).map((alg) => make(alg, shape, key.verifier(alg), true));
   }
   return joseJwsKey(input.material).then(async (key) => {
     const shape = accepted(key, input);
     try {
-      return await Promise.all(served(shape, wanted).map(async (alg) => make(alg, shape, await key.verifier(alg))));
+      return await Promise.all(served(shape, wanted).map(async (alg) => make(alg, shape, await key.verifier(alg), false)));
     } catch {
       throw refused(input, null);
     }
