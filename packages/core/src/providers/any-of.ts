@@ -1,6 +1,6 @@
 import type { AuthContext } from '../context.js';
 import { ImproperlyConfigured } from '../errors.js';
-import { PENDING, syncTwin, withSyncTwin, type Authenticate, type AuthenticateSync } from '../policy.js';
+import { syncTwin, withSyncTwin, type Authenticate, type AuthenticateSync } from '../policy.js';
 import type { AuthRequest } from '../request.js';
 import { redact } from '../secret.js';
 import { assertSingleTransport, declareTransports, DEFAULT_TRANSPORTS, transportsOf, type CredentialTransport } from './credentials.js';
