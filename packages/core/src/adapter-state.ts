@@ -3,7 +3,7 @@
 import { requirement as compileRequirement, type CompiledRequirement, type Requirement } from './authorization/guard.js';
 import type { AuthContext } from './context.js';
 import { ImproperlyConfigured, InternalError } from './errors.js';
-import type { AuthPolicy } from './policy.js';
+import { PENDING, policyAuthenticateSync, type AuthPolicy, type Pending } from './policy.js';
 import type { AuthRequest } from './request.js';
 import { toErrorResponse, type ErrorResponse } from './response.js';
 
@@ -47,6 +47,30 @@ export class AuthStates<Key extends object> {
   constructor(options: AuthStatesOptions) {
     this.#adapter = options.adapter;
     this.#missing = options.missing;
+  }
+
+  /**
+   * `authenticate` without awaiting, when the policy can decide synchronously: the ErrorResponse to
+   * write back, undefined when the result is remembered, or PENDING (nothing was remembered; call
+   * `authenticate` with the same arguments). A route requirement is always PENDING.
+   *
+   * @example
+   * const refusal = states.authenticateSync(c, policy, req, settings);
+   * if (refusal === PENDING) return slowPath(c, next, req);
+   */
+  authenticateSync(key: Key, policy: AuthPolicy, req: AuthRequest, settings: AuthenticateSettings): ErrorResponse | undefined | Pending {
+    if (settings.requirement !== undefined) return PENDING;
+    const sync = policyAuthenticateSync(policy);
+    if (sync === undefined) return PENDING;
+    let auth: AuthContext | null | Pending;
+    try {
+      auth = sync(req, settings);
+    } catch (error) {
+      return policy.respond(error);
+    }
+    if (auth === PENDING) return PENDING;
+    this.#states.set(key, { policy, req, auth });
+    return undefined;
   }
 
   /** Authenticates `req` (then checks `requirement`, when given) and remembers the result under `key`. */

@@ -11,3 +11,5 @@ export {
   type UpgradeSettings,
 } from './adapter-options.js';
 export { AuthStates, type AuthenticateSettings, type AuthState, type AuthStatesOptions } from './adapter-state.js';
+// The answer of a synchronous step that could not decide: take the asynchronous path.
+export { PENDING, type Pending } from './policy.js';

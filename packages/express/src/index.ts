@@ -7,10 +7,11 @@ import {
   toErrorResponse,
   type AuthContext,
   type AuthPolicy,
+  type AuthRequest,
   type ErrorResponse,
   type Requirement,
 } from '@auth/core';
-import { AuthStates, assertPolicy, middlewareOptions, upgradeOptions, validateProtect, type UpgradeSettings } from '@auth/core/adapter';
+import { AuthStates, PENDING, assertPolicy, middlewareOptions, upgradeOptions, validateProtect, type UpgradeSettings } from '@auth/core/adapter';
 import type { Request, RequestHandler, Response } from 'express';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -60,10 +61,30 @@ export function auth(policy: AuthPolicy, options: AuthMiddlewareOptions = {}): R
   assertPolicy(policy, 'auth');
   const settings = middlewareOptions(options, 'auth');
   return (req, res, next) => {
+    // A policy that decides synchronously: next() (or the refusal) right away, no promise.
+    let authReq: AuthRequest;
+    let refusal: ErrorResponse | undefined | typeof PENDING;
+    try {
+      authReq = toAuthRequest(req, (req as { upgrade?: unknown }).upgrade === true);
+      refusal = states.authenticateSync(req, policy, authReq, settings);
+    } catch {
+      // As on the asynchronous path: never an error for Express's own handler.
+      send(res, toErrorResponse(new InternalError()));
+      return;
+    }
+    if (refusal !== PENDING) {
+      if (refusal !== undefined) {
+        send(res, refusal);
+        return;
+      }
+      (req as RequestWithAuth).auth = states.auth(req);
+      next();
+      return;
+    }
     settle(res, next, async () => {
-      const refusal = await states.authenticate(req, policy, toAuthRequest(req, (req as { upgrade?: unknown }).upgrade === true), settings);
-      if (refusal === undefined) (req as RequestWithAuth).auth = states.auth(req);
-      return refusal;
+      const answer = await states.authenticate(req, policy, authReq, settings);
+      if (answer === undefined) (req as RequestWithAuth).auth = states.auth(req);
+      return answer;
     });
   };
 }

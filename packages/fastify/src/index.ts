@@ -1,7 +1,7 @@
 // Fastify adapter for @auth/core: an onRequest hook builds an AuthRequest, sets `request.auth`, and
 // answers every error itself with the policy's { status, headers, body } (never Fastify's handler).
 import { ImproperlyConfigured, requirement as compileRequirement, type AuthContext, type AuthPolicy, type Requirement } from '@auth/core';
-import { AuthStates, pluginOptions, validateProtect } from '@auth/core/adapter';
+import { AuthStates, PENDING, pluginOptions, validateProtect } from '@auth/core/adapter';
 import type {
   FastifyPluginAsync,
   FastifyRequest,
@@ -68,11 +68,34 @@ const plugin: FastifyPluginAsync<FastifyAuthOptions> = async (fastify, options) 
     }
   });
 
-  fastify.addHook('onRequest', async (request, reply) => {
+  // Callback style, so that a policy deciding synchronously lets the request on with done() and
+  // no promise; otherwise the asynchronous path settles it the same way.
+  const plain = { optional };
+  fastify.addHook('onRequest', (request, reply, done) => {
     const requirement = routeRequirement(request.routeOptions.config);
-    const refusal = await states.authenticate(request, policy, toAuthRequest(request), { optional, requirement });
-    if (refusal !== undefined) return send(reply, refusal);
-    request.auth = states.auth(request);
+    const settings = requirement === undefined ? plain : { optional, requirement };
+    const req = toAuthRequest(request);
+    const refusal = states.authenticateSync(request, policy, req, settings);
+    if (refusal !== PENDING) {
+      if (refusal !== undefined) {
+        send(reply, refusal);
+        return;
+      }
+      request.auth = states.auth(request);
+      done();
+      return;
+    }
+    states.authenticate(request, policy, req, settings).then(
+      (answer) => {
+        if (answer !== undefined) {
+          send(reply, answer);
+          return;
+        }
+        request.auth = states.auth(request);
+        done();
+      },
+      (error: unknown) => done(error as Error),
+    );
   });
 };
 

@@ -1,7 +1,7 @@
 // Hono adapter for @auth/core: builds an AuthRequest from the context, stores the AuthContext in
 // `c.var.auth`, and answers every error with the policy's own { status, headers, body }.
-import { requirement as compileRequirement, type AuthContext, type AuthPolicy, type ErrorResponse, type Requirement } from '@auth/core';
-import { AuthStates, assertPolicy, middlewareOptions, validateProtect } from '@auth/core/adapter';
+import { requirement as compileRequirement, type AuthContext, type AuthPolicy, type AuthRequest, type ErrorResponse, type Requirement } from '@auth/core';
+import { AuthStates, PENDING, assertPolicy, middlewareOptions, validateProtect } from '@auth/core/adapter';
 import type { Context, Env, Input, MiddlewareHandler } from 'hono';
 import type { BlankInput } from 'hono/types';
 import { errorResponse, toAuthRequest } from './request.js';
@@ -44,10 +44,20 @@ async function settle(c: Context, next: () => Promise<void>, refusal: ErrorRespo
 export function auth(policy: AuthPolicy, options: AuthMiddlewareOptions = {}): MiddlewareHandler<AuthEnv> {
   assertPolicy(policy, 'auth');
   const settings = middlewareOptions(options, 'auth');
-  return async (c, next) => {
-    const refusal = await states.authenticate(c, policy, toAuthRequest(c), settings);
+  const slow = async (c: Context<AuthEnv>, next: () => Promise<void>, req: AuthRequest): Promise<Response | undefined> => {
+    const refusal = await states.authenticate(c, policy, req, settings);
     if (refusal === undefined) c.set('auth', states.auth(c));
     return settle(c, next, refusal);
+  };
+  // Not async: when the policy decides synchronously, the next handler runs with no promise of ours.
+  return (c, next) => {
+    const req = toAuthRequest(c);
+    const refusal = states.authenticateSync(c, policy, req, settings);
+    if (refusal === PENDING) return slow(c, next, req);
+    if (refusal !== undefined) return Promise.resolve(errorResponse(c, refusal));
+    c.set('auth', states.auth(c));
+    // Hono's compose ignores what next() resolves to once the response is set, as it is by then.
+    return next();
   };
 }
 
