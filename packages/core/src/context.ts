@@ -117,11 +117,11 @@ function freezeCopy(value: unknown, depth: number, path: string): unknown {
     if (proto !== Object.prototype && proto !== null) throw new TypeError(`AuthContext: ${path} must be plain data`);
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
-      // defineProperty keeps an own "__proto__" key as data instead of setting a prototype.
-      Object.defineProperty(out, key, {
-        value: freezeCopy((value as Record<string, unknown>)[key], depth + 1, `${path}.${key}`),
-        enumerable: true,
-      });
+      const copied = freezeCopy((value as Record<string, unknown>)[key], depth + 1, `${path}.${key}`);
+      // defineProperty keeps an own "__proto__" key as data instead of setting a prototype; every
+      // other key takes the (much faster) plain assignment, with the same frozen result.
+      if (key === '__proto__') Object.defineProperty(out, key, { value: copied, enumerable: true, writable: true, configurable: true });
+      else out[key] = copied;
     }
     return Object.freeze(out);
   }
