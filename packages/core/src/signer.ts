@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { crypto, timingSafeEqualText, type HmacKey } from './crypto/backend.js';
-import { base64url, base64urlDecodeStrict, utf8, utf8DecodeStrict } from './encoding.js';
 
 import { parseOptions } from './options.js';
 import { INSPECT, secretBytes } from './secret.js';
@@ -101,7 +100,7 @@ export class SignedCookieSigner {
   sign(value: string): string {
     if (typeof value !== 'string') throw new TypeError('SignedCookieSigner.sign: value must be a string');
     if (LONE_SURROGATE.test(value)) throw new TypeError('SignedCookieSigner.sign: value holds a lone surrogate and cannot be encoded as UTF-8');
-    let payload = base64url(utf8(value));
+    let payload = crypto().base64urlText(value);
     if (this.#maxAge !== undefined) payload += '.' + String(nowSeconds());
     return payload + '.' + this.#keys[0]!.macBase64url(this.#prefix + payload);
   }
@@ -142,8 +141,7 @@ export class SignedCookieSigner {
     const matched = this.#match(signed.slice(0, last), mac);
     if (matched < 0) return null;
     // Strict decoding still runs: a fallback secret may have signed a non-canonical payload.
-    const bytes = base64urlDecodeStrict(encoded);
-    const value = bytes === null ? null : utf8DecodeStrict(bytes);
+    const value = crypto().textFromBase64url(encoded);
     if (value === null) return null;
     if (!timed) return Object.freeze({ value, fallback: matched > 0 });
     const issuedAt = freshIssuedAt(issuedText, this.#maxAge!);

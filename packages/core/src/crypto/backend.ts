@@ -1,6 +1,6 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { base64url, hex, utf8 } from '../encoding.js';
+import { base64url, base64urlDecodeStrict, hex, utf8, utf8DecodeStrict } from '../encoding.js';
 import type { ImportedJwsKey, JwsKeyMaterial, JwsVerify } from './jws.js';
 
 /** An HMAC-SHA256 key prepared once (padded and hashed), reused for every MAC. */
@@ -20,6 +20,10 @@ export interface CryptoBackend {
   /** SHA-256 of the UTF-8 encoding of `text`, in lowercase hex. */
   sha256Hex(text: string): string;
   hmacKey(secret: Uint8Array): HmacKey;
+  /** Unpadded base64url of the UTF-8 encoding of `text` (a well-formed string). */
+  base64urlText(text: string): string;
+  /** The text whose UTF-8 bytes `encoded` is the canonical unpadded base64url of; null for anything else. */
+  textFromBase64url(encoded: string): string | null;
   /**
    * Optional synchronous JWS key import, once per key (never per call), with verifiers that run
    * synchronously. Absent on the portable backend, where `jwt()` imports and verifies through jose.
@@ -37,6 +41,11 @@ export const portableBackend: CryptoBackend = Object.freeze({
     // The keyed inner/outer state is computed once; each MAC clones it.
     const keyed = hmac.create(sha256, secret);
     return { macBase64url: (text) => base64url(keyed.clone().update(utf8(text)).digest()) };
+  },
+  base64urlText: (text: string) => base64url(utf8(text)),
+  textFromBase64url: (encoded: string) => {
+    const bytes = base64urlDecodeStrict(encoded);
+    return bytes === null ? null : utf8DecodeStrict(bytes);
   },
 });
 
