@@ -49,4 +49,22 @@ describe('VerdictCache eviction', () => {
       expect(cache.size).toBe(reference.length);
     }
   });
+
+  it('answers the newest entry without a lookup, yet still drops it when deleted, retired or stale', () => {
+    const cache = new VerdictCache(10, 1_000_000);
+    const own = { retired: false, validUntil: 100 };
+    const v: Verdict = { ...verdict(), lease: own };
+    cache.set('a', v);
+    expect(cache.get('a', 0)).toBe(v);
+    expect(cache.get('a'.repeat(1), 0)).toBe(v);
+    cache.delete('a');
+    expect(cache.get('a', 0)).toBeUndefined();
+    cache.set('a', v);
+    expect(cache.get('a', 100)).toBeUndefined();
+    expect(cache.size).toBe(0);
+    cache.set('a', v);
+    own.retired = true;
+    expect(cache.get('a', 0)).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
 });

@@ -26,6 +26,9 @@ export class VerdictCache {
   // so its next value is the least recently used. A fresh `keys().next()` per eviction would scan
   // past every entry deleted since the map last compacted: microseconds per eviction under churn.
   #oldest: IterableIterator<string> = this.#entries.keys();
+  // The most recently set or used token, which is last in the map.
+  #newest: string | undefined;
+  #newestVerdict: Verdict | undefined;
 
   constructor(maxEntries: number, maxChars: number) {
     this.#maxEntries = maxEntries;
@@ -33,14 +36,22 @@ export class VerdictCache {
   }
 
   get(token: string, now: number): Verdict | undefined {
-    const verdict = this.#entries.get(token);
+    // The newest entry is answered without hashing the token for a map lookup.
+    const newest = token === this.#newest;
+    const verdict = newest ? this.#newestVerdict : this.#entries.get(token);
     if (verdict === undefined) return undefined;
-    this.#entries.delete(token);
     if (verdict.lease.retired || now >= verdict.lease.validUntil) {
-      this.#chars -= token.length;
+      this.delete(token);
       return undefined;
     }
-    this.#entries.set(token, verdict);
+    // Moved to the back unless it is there already: one token reused by every request (the
+    // common case) then costs no map writes, which would pile up deleted slots to compact.
+    if (!newest) {
+      this.#entries.delete(token);
+      this.#entries.set(token, verdict);
+      this.#newest = token;
+      this.#newestVerdict = verdict;
+    }
     return verdict;
   }
 
@@ -48,6 +59,8 @@ export class VerdictCache {
     if (token.length > this.#maxChars) return;
     this.delete(token);
     this.#entries.set(token, verdict);
+    this.#newest = token;
+    this.#newestVerdict = verdict;
     this.#chars += token.length;
     while (this.#entries.size > this.#maxEntries || this.#chars > this.#maxChars) {
       let next = this.#oldest.next();
@@ -61,6 +74,10 @@ export class VerdictCache {
 
   delete(token: string): void {
     if (this.#entries.delete(token)) this.#chars -= token.length;
+    if (token === this.#newest) {
+      this.#newest = undefined;
+      this.#newestVerdict = undefined;
+    }
   }
 
   get size(): number {
