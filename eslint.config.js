@@ -25,6 +25,13 @@ export default tseslint.config(
     },
   },
   {
+    // Plain scripts run by Node, Deno and Bun (core's runtime smoke test).
+    files: ['**/*.mjs'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', crypto: 'readonly', btoa: 'readonly', TextEncoder: 'readonly', Deno: 'readonly', Bun: 'readonly' },
+    },
+  },
+  {
     files: ['**/test/**', '**/*.test.ts', 'examples/**', 'benchmarks/**', 'packages/conformance/**'],
     rules: { 'no-console': 'off' },
   },
