@@ -156,6 +156,19 @@ class MultiMap implements ReadonlyMultiMap {
 // A hook must not be able to change how every other request's headers are read.
 Object.freeze(MultiMap.prototype);
 
+function flattenRaw(raw: readonly string[]): string[] {
+  if (!Array.isArray(raw) || raw.length % 2 !== 0) throw new TypeError('AuthRequest: rawHeaders must be a flat [name, value, …] list');
+  const flat = new Array<string>(raw.length);
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i];
+    const value = raw[i + 1];
+    if (typeof name !== 'string' || typeof value !== 'string') throw new TypeError('AuthRequest: rawHeaders must hold strings');
+    flat[i] = name.toLowerCase();
+    flat[i + 1] = value;
+  }
+  return flat;
+}
+
 function flattenHeaders(input: HeadersInput | undefined): string[] {
   const flat: string[] = [];
   if (input === undefined || input === null) return flat;
@@ -234,6 +247,11 @@ export interface AuthRequestInit {
   /** The request path; anything from `?` or `#` on is dropped. */
   readonly path: string;
   readonly headers?: HeadersInput;
+  /**
+   * Node's flat `rawHeaders` list (`[name, value, name, value, …]`), which keeps duplicates that
+   * `req.headers` drops. Used instead of `headers` when given; read without building pairs.
+   */
+  readonly rawHeaders?: readonly string[];
   readonly context?: Partial<RequestContext>;
   /** Query parameters; a raw string is parsed only when first read. */
   readonly query?: QueryInput;
@@ -270,7 +288,7 @@ export class AuthRequest {
     if (typeof init.path !== 'string') throw new TypeError('AuthRequest: path must be a string');
     this.method = init.method.toUpperCase();
     this.path = stripQuery(init.path);
-    const headers = new MultiMap(flattenHeaders(init.headers), true, 'AuthRequest headers', ', ');
+    const headers = new MultiMap(init.rawHeaders === undefined ? flattenHeaders(init.headers) : flattenRaw(init.rawHeaders), true, 'AuthRequest headers', ', ');
     this.headers = headers;
     this.context = requestContext(init.context);
     this.#queryInput = init.query;

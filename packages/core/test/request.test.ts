@@ -448,3 +448,37 @@ describe('AuthRequest: properties', () => {
     );
   });
 });
+
+describe("AuthRequest: Node's flat rawHeaders list", () => {
+  const make = (rawHeaders: readonly string[], headers?: HeadersInput) =>
+    new AuthRequest({ method: 'GET', path: '/', rawHeaders, ...(headers === undefined ? {} : { headers }) });
+
+  it('reads names case-insensitively and keeps every value', () => {
+    const req = make(['Host', 'example', 'X-Tag', 'a', 'x-tag', 'b']);
+    expect(req.headers.get('host')).toBe('example');
+    expect(req.headers.getAll('X-TAG')).toEqual(['a', 'b']);
+    expect([...req.headers.keys()]).toEqual(['host', 'x-tag']);
+  });
+
+  it('flags two Authorization values, which req.headers would have dropped', () => {
+    expect(make(['Authorization', 'Bearer a', 'authorization', 'Bearer b']).hasDuplicateCredentials).toBe(true);
+    expect(make(['Proxy-Authorization', 'Basic a', 'proxy-authorization', 'Basic b']).hasDuplicateCredentials).toBe(true);
+    expect(make(['Authorization', 'Bearer a']).hasDuplicateCredentials).toBe(false);
+  });
+
+  it('takes precedence over a headers record given alongside', () => {
+    const req = make(['authorization', 'Bearer raw'], { authorization: 'Bearer record' });
+    expect(req.headers.get('authorization')).toBe('Bearer raw');
+  });
+
+  it.each([
+    ['an odd-length list', ['authorization']],
+    ['a non-string value', ['authorization', 1 as unknown as string]],
+  ])('refuses %s', (_name, rawHeaders) => {
+    expect(() => make(rawHeaders as readonly string[])).toThrow(TypeError);
+  });
+
+  it('refuses a rawHeaders value that is not an array', () => {
+    expect(() => make('authorization: x' as unknown as readonly string[])).toThrow(TypeError);
+  });
+});

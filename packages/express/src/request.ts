@@ -4,14 +4,6 @@ import { AuthRequest, type ErrorResponse } from '@auth/core';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 
-function headerPairs(req: IncomingMessage): Array<[string, string]> {
-  // Node keeps every duplicate only in rawHeaders (req.headers drops a second Authorization).
-  const raw = req.rawHeaders;
-  const pairs: Array<[string, string]> = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i]!, raw[i + 1]!]);
-  return pairs;
-}
-
 /** The AuthRequest for a request; `upgrade` is true only for requests Node dispatched as `upgrade`. */
 export function toAuthRequest(req: IncomingMessage & { originalUrl?: string }, upgrade: boolean): AuthRequest {
   const url = req.originalUrl ?? req.url ?? '/';
@@ -20,7 +12,8 @@ export function toAuthRequest(req: IncomingMessage & { originalUrl?: string }, u
   return new AuthRequest({
     method: req.method ?? 'GET',
     path: url,
-    headers: headerPairs(req),
+    // Node keeps every duplicate only in rawHeaders (req.headers drops a second Authorization).
+    rawHeaders: req.rawHeaders,
     context: { source: websocket ? 'websocket' : 'http', entrypoint: 'server' },
     query: q === -1 ? '' : url.slice(q + 1),
   });

@@ -2,13 +2,11 @@
 import { AuthRequest, type ErrorResponse } from '@auth/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-function headerPairs(raw: FastifyRequest['raw']): Array<[string, string]> | FastifyRequest['headers'] {
-  // Node keeps every duplicate only in rawHeaders (req.headers drops a second Authorization).
+// Node keeps every duplicate only in rawHeaders (req.headers drops a second Authorization);
+// injected requests (app.inject) may lack the list, and then the header record is used.
+function headerSource(raw: FastifyRequest['raw']): { rawHeaders: readonly string[] } | { headers: FastifyRequest['headers'] } {
   const list = raw.rawHeaders as readonly string[] | undefined;
-  if (!Array.isArray(list)) return raw.headers;
-  const pairs: Array<[string, string]> = [];
-  for (let i = 0; i + 1 < list.length; i += 2) pairs.push([list[i]!, list[i + 1]!]);
-  return pairs;
+  return Array.isArray(list) ? { rawHeaders: list } : { headers: raw.headers };
 }
 
 // A WebSocket upgrade is one Node dispatched as `upgrade` (or @fastify/websocket marked as one);
@@ -26,7 +24,7 @@ export function toAuthRequest(request: FastifyRequest): AuthRequest {
   return new AuthRequest({
     method: request.method,
     path: url,
-    headers: headerPairs(request.raw),
+    ...headerSource(request.raw),
     context: { source: isWebSocket(request) ? 'websocket' : 'http', entrypoint: 'server', requestId: String(request.id) },
     query: q === -1 ? '' : url.slice(q + 1),
   });

@@ -42,12 +42,6 @@ function isWebSocket(c: Context, incoming: NodeIncoming | undefined): boolean {
   return c.req.header('upgrade')?.toLowerCase() === 'websocket';
 }
 
-function rawPairs(raw: readonly string[]): Array<[string, string]> {
-  const pairs: Array<[string, string]> = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i]!, raw[i + 1]!]);
-  return pairs;
-}
-
 /** The AuthRequest for a Hono context; on Node the raw header list is used so duplicates are seen. */
 export function toAuthRequest(c: Context): AuthRequest {
   const incoming = nodeIncoming(c);
@@ -61,7 +55,7 @@ export function toAuthRequest(c: Context): AuthRequest {
   return new AuthRequest({
     method: c.req.method,
     path: target,
-    headers: incoming === undefined ? c.req.raw.headers : rawPairs(incoming.rawHeaders),
+    ...(incoming === undefined ? { headers: c.req.raw.headers } : { rawHeaders: incoming.rawHeaders }),
     context: { source: websocket ? 'websocket' : 'http', entrypoint: 'server' },
     query: q === -1 ? '' : target.slice(q + 1),
   });
