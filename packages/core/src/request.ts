@@ -30,17 +30,20 @@ export function requestContext(init: Partial<RequestContext> = {}): RequestConte
   const entrypoint = init.entrypoint ?? 'server';
   if (!SOURCES.has(source)) throw new TypeError(`RequestContext: unknown source ${JSON.stringify(source)}`);
   if (!ENTRYPOINTS.has(entrypoint)) throw new TypeError(`RequestContext: unknown entrypoint ${JSON.stringify(entrypoint)}`);
-  if (init.requestId === undefined && init.tool === undefined && init.action === undefined && source === 'http' && entrypoint === 'server') {
+  const { requestId, tool, action } = init;
+  if (requestId === undefined && tool === undefined && action === undefined && source === 'http' && entrypoint === 'server') {
     return DEFAULT_CONTEXT;
   }
   const context: { -readonly [K in keyof RequestContext]: RequestContext[K] } = { source, entrypoint };
-  for (const key of ['requestId', 'tool', 'action'] as const) {
-    const value = init[key];
-    if (value === undefined) continue;
-    if (typeof value !== 'string') throw new TypeError(`RequestContext: ${key} must be a string`);
-    context[key] = value;
-  }
+  if (requestId !== undefined) context.requestId = contextString(requestId, 'requestId');
+  if (tool !== undefined) context.tool = contextString(tool, 'tool');
+  if (action !== undefined) context.action = contextString(action, 'action');
   return Object.freeze(context);
+}
+
+function contextString(value: unknown, key: string): string {
+  if (typeof value !== 'string') throw new TypeError(`RequestContext: ${key} must be a string`);
+  return value;
 }
 
 /**
@@ -67,13 +70,14 @@ export interface ReadonlyMultiMap extends Iterable<[string, string]> {
 const READ_ONLY = 'is read-only';
 
 class MultiMap implements ReadonlyMultiMap {
-  // Flat [name, value, name, value, ...]; names already lowercased when `folded`.
-  readonly #flat: string[];
+  // Flat [name, value, name, value, ...]. With `fold`, names may arrive in any case (Node's
+  // rawHeaders as sent) and are compared case-insensitively; the lookup key is lowercased once.
+  readonly #flat: readonly string[];
   readonly #fold: boolean;
   readonly #label: string;
   readonly #joiner: string;
 
-  constructor(flat: string[], fold: boolean, label: string, joiner: string) {
+  constructor(flat: readonly string[], fold: boolean, label: string, joiner: string) {
     this.#flat = flat;
     this.#fold = fold;
     this.#label = label;
@@ -85,12 +89,17 @@ class MultiMap implements ReadonlyMultiMap {
     return this.#fold ? name.toLowerCase() : name;
   }
 
+  #is(index: number, key: string): boolean {
+    const name = this.#flat[index]!;
+    return name === key || (this.#fold && name.length === key.length && name.toLowerCase() === key);
+  }
+
   get(name: string): string | null {
     const key = this.#key(name);
     const flat = this.#flat;
     let found: string | null = null;
     for (let i = 0; i < flat.length; i += 2) {
-      if (flat[i] === key) found = found === null ? flat[i + 1]! : found + this.#joiner + flat[i + 1]!;
+      if (this.#is(i, key)) found = found === null ? flat[i + 1]! : found + this.#joiner + flat[i + 1]!;
     }
     return found;
   }
@@ -99,29 +108,27 @@ class MultiMap implements ReadonlyMultiMap {
     const key = this.#key(name);
     const flat = this.#flat;
     const out: string[] = [];
-    for (let i = 0; i < flat.length; i += 2) if (flat[i] === key) out.push(flat[i + 1]!);
+    for (let i = 0; i < flat.length; i += 2) if (this.#is(i, key)) out.push(flat[i + 1]!);
     return Object.freeze(out);
   }
 
   has(name: string): boolean {
     const key = this.#key(name);
-    const flat = this.#flat;
-    for (let i = 0; i < flat.length; i += 2) if (flat[i] === key) return true;
+    for (let i = 0; i < this.#flat.length; i += 2) if (this.#is(i, key)) return true;
     return false;
   }
 
   count(name: string): number {
     const key = this.#key(name);
-    const flat = this.#flat;
     let n = 0;
-    for (let i = 0; i < flat.length; i += 2) if (flat[i] === key) n++;
+    for (let i = 0; i < this.#flat.length; i += 2) if (this.#is(i, key)) n++;
     return n;
   }
 
   *keys(): IterableIterator<string> {
     const seen = new Set<string>();
     for (let i = 0; i < this.#flat.length; i += 2) {
-      const name = this.#flat[i]!;
+      const name = this.#fold ? this.#flat[i]!.toLowerCase() : this.#flat[i]!;
       if (!seen.has(name)) {
         seen.add(name);
         yield name;
@@ -156,15 +163,12 @@ class MultiMap implements ReadonlyMultiMap {
 // A hook must not be able to change how every other request's headers are read.
 Object.freeze(MultiMap.prototype);
 
-function flattenRaw(raw: readonly string[]): string[] {
+// A copy (the caller's list may change later), with names as sent: lookups fold case.
+function copyRaw(raw: readonly string[]): string[] {
   if (!Array.isArray(raw) || raw.length % 2 !== 0) throw new TypeError('AuthRequest: rawHeaders must be a flat [name, value, …] list');
-  const flat = new Array<string>(raw.length);
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i];
-    const value = raw[i + 1];
-    if (typeof name !== 'string' || typeof value !== 'string') throw new TypeError('AuthRequest: rawHeaders must hold strings');
-    flat[i] = name.toLowerCase();
-    flat[i + 1] = value;
+  const flat = raw.slice();
+  for (let i = 0; i < flat.length; i++) {
+    if (typeof flat[i] !== 'string') throw new TypeError('AuthRequest: rawHeaders must hold strings');
   }
   return flat;
 }
@@ -288,7 +292,7 @@ export class AuthRequest {
     if (typeof init.path !== 'string') throw new TypeError('AuthRequest: path must be a string');
     this.method = init.method.toUpperCase();
     this.path = stripQuery(init.path);
-    const headers = new MultiMap(init.rawHeaders === undefined ? flattenHeaders(init.headers) : flattenRaw(init.rawHeaders), true, 'AuthRequest headers', ', ');
+    const headers = new MultiMap(init.rawHeaders === undefined ? flattenHeaders(init.headers) : copyRaw(init.rawHeaders), true, 'AuthRequest headers', ', ');
     this.headers = headers;
     this.context = requestContext(init.context);
     this.#queryInput = init.query;
@@ -359,7 +363,8 @@ function stripQuery(path: string): string {
 }
 
 function hasDuplicateCredentials(headers: MultiMap): boolean {
-  for (const name of CREDENTIAL_HEADERS) {
+  for (let i = 0; i < CREDENTIAL_HEADERS.length; i++) {
+    const name = CREDENTIAL_HEADERS[i]!;
     const n = headers.count(name);
     if (n > 1) return true;
     if (n === 1 && holdsSeveralCredentials(headers.get(name)!)) return true;
@@ -402,7 +407,8 @@ function startsAuthParam(value: string, from: number): boolean {
   return value[i] === '=';
 }
 
-function isTokenChar(c: number): boolean {
+/** Internal: an RFC 9110 tchar (token character). */
+export function isTokenChar(c: number): boolean {
   return c < 128 && TCHAR[c] === 1;
 }
 const TCHAR = new Uint8Array(128);

@@ -141,6 +141,26 @@ describe('AuthStates', () => {
       expect(store.auth({})).toBeNull();
     });
 
+    it('remembers the caller of a frozen key too (kept aside, not on the key)', async () => {
+      const store = states();
+      const key = Object.freeze({});
+      expect(await store.authenticate(key, policy(), request({ authorization: 'Bearer alice' }), { optional: false })).toBeUndefined();
+      expect(store.auth(key)).toBe(alice);
+      expect(await store.authenticate(key, policy(), request(), { optional: true })).toBeUndefined();
+      expect(store.auth(key)).toBeNull();
+    });
+
+    it('keeps the state of two adapters on one key apart, and out of sight of string keys', async () => {
+      const one = states();
+      const two = states();
+      const key: Record<string, unknown> = {};
+      await one.authenticate(key, policy(), request({ authorization: 'Bearer alice' }), { optional: false });
+      expect(one.auth(key)).toBe(alice);
+      expect(two.auth(key)).toBeNull();
+      expect(Object.keys(key)).toEqual([]);
+      expect(JSON.stringify(key)).toBe('{}');
+    });
+
     it('lets the anonymous through when optional, with a null caller', async () => {
       const store = states();
       const key = {};

@@ -185,6 +185,15 @@ describe('AuthContext: instanceof and subclasses', () => {
     expect(Object.create(AuthContext.prototype) instanceof AuthContext).toBe(false);
   });
 
+  it('is not claimed by a Proxy of a real one, nor by an object given its prototype afterwards', () => {
+    const real = new AuthContext({ subject: 'u' });
+    expect(new Proxy(real, {}) instanceof AuthContext).toBe(false);
+    const forged = { ...real };
+    Object.setPrototypeOf(forged, AuthContext.prototype);
+    expect(forged instanceof AuthContext).toBe(false);
+    expect(real instanceof AuthContext).toBe(true);
+  });
+
   it('counts a subclass instance as an AuthContext, but not the reverse', () => {
     class ServiceContext extends AuthContext {
       readonly service = true;

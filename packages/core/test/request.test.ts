@@ -481,4 +481,24 @@ describe("AuthRequest: Node's flat rawHeaders list", () => {
   it('refuses a rawHeaders value that is not an array', () => {
     expect(() => make('authorization: x' as unknown as readonly string[])).toThrow(TypeError);
   });
+
+  it('flags Authorization sent twice in different letter cases, and by one joined value', () => {
+    expect(make(['AUTHORIZATION', 'Bearer a', 'Authorization', 'Bearer b']).hasDuplicateCredentials).toBe(true);
+    expect(make(['AuThOrIzAtIoN', 'Bearer a, Bearer b']).hasDuplicateCredentials).toBe(true);
+  });
+
+  it('does not take a same-length name for Authorization', () => {
+    const req = make(['Authorizatiox', 'Bearer a', 'x-uthorization', 'Bearer b']);
+    expect(req.headers.get('authorization')).toBeNull();
+    expect(req.hasDuplicateCredentials).toBe(false);
+  });
+
+  it('keeps its own copy: changing the list afterwards changes nothing', () => {
+    const raw = ['Authorization', 'Bearer a'];
+    const req = make(raw);
+    raw[1] = 'Bearer changed';
+    raw.push('authorization', 'Bearer b');
+    expect(req.headers.getAll('authorization')).toEqual(['Bearer a']);
+    expect(req.hasDuplicateCredentials).toBe(false);
+  });
 });

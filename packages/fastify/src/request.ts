@@ -2,13 +2,6 @@
 import { AuthRequest, type ErrorResponse } from '@auth/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-// Node keeps every duplicate only in rawHeaders (req.headers drops a second Authorization);
-// injected requests (app.inject) may lack the list, and then the header record is used.
-function headerSource(raw: FastifyRequest['raw']): { rawHeaders: readonly string[] } | { headers: FastifyRequest['headers'] } {
-  const list = raw.rawHeaders as readonly string[] | undefined;
-  return Array.isArray(list) ? { rawHeaders: list } : { headers: raw.headers };
-}
-
 // A WebSocket upgrade is one Node dispatched as `upgrade` (or @fastify/websocket marked as one);
 // a plain request that merely carries `Upgrade: websocket` stays an HTTP request.
 function isWebSocket(request: FastifyRequest): boolean {
@@ -21,13 +14,15 @@ function isWebSocket(request: FastifyRequest): boolean {
 export function toAuthRequest(request: FastifyRequest): AuthRequest {
   const url = request.url;
   const q = url.indexOf('?');
-  return new AuthRequest({
-    method: request.method,
-    path: url,
-    ...headerSource(request.raw),
-    context: { source: isWebSocket(request) ? 'websocket' : 'http', entrypoint: 'server', requestId: String(request.id) },
-    query: q === -1 ? '' : url.slice(q + 1),
-  });
+  const method = request.method;
+  const context = { source: isWebSocket(request) ? 'websocket' : 'http', entrypoint: 'server', requestId: String(request.id) } as const;
+  const query = q === -1 ? '' : url.slice(q + 1);
+  // Node keeps every duplicate only in rawHeaders (req.headers drops a second Authorization);
+  // injected requests (app.inject) may lack the list, and then the header record is used.
+  const rawHeaders = request.raw.rawHeaders as readonly string[] | undefined;
+  return Array.isArray(rawHeaders)
+    ? new AuthRequest({ method, path: url, rawHeaders, context, query })
+    : new AuthRequest({ method, path: url, headers: request.raw.headers, context, query });
 }
 
 /** Writes the core's response verbatim (a Buffer, so Fastify neither serialises nor adds a charset). */

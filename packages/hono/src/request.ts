@@ -36,8 +36,10 @@ function upgradeSocket(c: Context): NodeSocket | undefined {
 
 function isWebSocket(c: Context, incoming: NodeIncoming | undefined): boolean {
   if (incoming !== undefined) {
+    // `upgrade` first: reading `headers` makes Node build the header record, which it otherwise skips.
+    if (incoming.upgrade !== true) return false;
     const upgrade = incoming.headers['upgrade'];
-    return incoming.upgrade === true && typeof upgrade === 'string' && upgrade.toLowerCase() === 'websocket';
+    return typeof upgrade === 'string' && upgrade.toLowerCase() === 'websocket';
   }
   return c.req.header('upgrade')?.toLowerCase() === 'websocket';
 }

@@ -1,6 +1,6 @@
 import { InvalidRequest, InvalidToken } from '../errors.js';
 import type { Authenticate } from '../policy.js';
-import type { AuthRequest } from '../request.js';
+import { isTokenChar, type AuthRequest } from '../request.js';
 
 /** `Authorization: <scheme> <credentials>`, or null when the header is absent. */
 export interface AuthorizationHeader {
@@ -9,8 +9,6 @@ export interface AuthorizationHeader {
   readonly credentials: string;
 }
 
-const SCHEME = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?: +(.*))?$/s;
-
 /**
  * Parses the Authorization header. Duplicates were already refused by the policy (400).
  * A header with no recognisable scheme is an invalid credential, not an absent one.
@@ -18,13 +16,51 @@ const SCHEME = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?: +(.*))?$/s;
 export function authorizationHeader(req: AuthRequest): AuthorizationHeader | null {
   const raw = req.headers.get('authorization');
   if (raw === null) return null;
-  const match = SCHEME.exec(raw.trim());
-  if (match === null) throw new InvalidToken();
-  return { scheme: match[1]!.toLowerCase(), credentials: (match[2] ?? '').trim() };
+  const value = raw.trim();
+  const end = schemeEnd(value);
+  return { scheme: value.slice(0, end).toLowerCase(), credentials: credentialsAfter(value, end) };
 }
 
-// RFC 6750 §2.1 b64token.
-const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+// `scheme`, or `scheme 1*SP credentials` (scanned by hand: this runs on every request). The end of
+// the scheme in a trimmed header value; throws InvalidToken when there is no valid scheme.
+function schemeEnd(value: string): number {
+  let i = 0;
+  while (i < value.length && isTokenChar(value.charCodeAt(i))) i++;
+  if (i === 0 || (i < value.length && value.charCodeAt(i) !== 32)) throw new InvalidToken();
+  return i;
+}
+
+// What follows the scheme and its spaces, trimmed (a no-op, without copying, in the usual case).
+function credentialsAfter(value: string, schemeEnd: number): string {
+  let start = schemeEnd;
+  while (start < value.length && value.charCodeAt(start) === 32) start++;
+  return start === value.length ? '' : value.slice(start).trim();
+}
+
+// RFC 6750 §2.1 b64token: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=".
+const B64TOKEN_CHAR = new Uint8Array(128);
+for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/') B64TOKEN_CHAR[ch.charCodeAt(0)] = 1;
+
+function isB64Token(value: string): boolean {
+  let i = 0;
+  for (; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 128 || B64TOKEN_CHAR[c] !== 1) break;
+  }
+  if (i === 0) return false;
+  while (i < value.length && value.charCodeAt(i) === 61 /* = */) i++;
+  return i === value.length;
+}
+
+// "bearer", in any letter case, ends value at `end`.
+function isBearer(value: string, end: number): boolean {
+  if (end !== 6) return false;
+  for (let i = 0; i < 6; i++) if ((value.charCodeAt(i) | 0x20) !== BEARER.charCodeAt(i)) return false;
+  return true;
+}
+const BEARER = 'bearer';
+
+const NO_OPTIONS: BearerOptions = Object.freeze({});
 
 export interface BearerOptions {
   /** Query parameter accepted on WebSocket upgrades only (Cheshire Cat's rule). Default `token`. */
@@ -39,9 +75,18 @@ export interface BearerOptions {
  * scheme); throws InvalidRequest (400) when a token arrives by two transports (RFC 6750 §2) and
  * InvalidToken (401) when it is malformed.
  */
-export function bearerToken(req: AuthRequest, options: BearerOptions = {}): string | null {
-  const fromHeader = bearerHeaderToken(req);
-  const fromQuery = queryToken(req, options);
+export function bearerToken(req: AuthRequest, options: BearerOptions = NO_OPTIONS): string | null {
+  return b64Token(bearerCredential(req, options));
+}
+
+/**
+ * Internal: what {@link bearerToken} reads, with the same transport rules, before its b64token
+ * check. For a provider whose own parsing accepts only a subset of b64token and refuses the rest
+ * with the same 401 (`jwt()`), so that a token it has already verified is not scanned again.
+ */
+export function bearerCredential(req: AuthRequest, options: BearerOptions = NO_OPTIONS): string | null {
+  const fromHeader = bearerHeaderCredential(req);
+  const fromQuery = queryCredential(req, options);
   if (fromQuery === null) return fromHeader;
   if (req.headers.has('authorization')) throw new InvalidRequest('Credentials were sent by more than one method.');
   return fromQuery;
@@ -49,10 +94,20 @@ export function bearerToken(req: AuthRequest, options: BearerOptions = {}): stri
 
 /** The token of `Authorization: Bearer <token>` alone; null when absent or another scheme, 401 when malformed. */
 export function bearerHeaderToken(req: AuthRequest): string | null {
-  const header = authorizationHeader(req);
-  if (header === null || header.scheme !== 'bearer') return null;
-  if (!B64TOKEN.test(header.credentials)) throw new InvalidToken();
-  return header.credentials;
+  return b64Token(bearerHeaderCredential(req));
+}
+
+function bearerHeaderCredential(req: AuthRequest): string | null {
+  const raw = req.headers.get('authorization');
+  if (raw === null) return null;
+  const value = raw.trim();
+  const end = schemeEnd(value);
+  return isBearer(value, end) ? credentialsAfter(value, end) : null;
+}
+
+function b64Token(credential: string | null): string | null {
+  if (credential !== null && !isB64Token(credential)) throw new InvalidToken();
+  return credential;
 }
 
 /**
@@ -60,16 +115,17 @@ export function bearerHeaderToken(req: AuthRequest): string | null {
  * `allowQueryOnHttp`. Null when absent or not allowed on this surface; a repeated parameter is
  * 400 and a malformed token 401.
  */
-export function queryToken(req: AuthRequest, options: BearerOptions = {}): string | null {
-  const param = options.queryParam ?? 'token';
+export function queryToken(req: AuthRequest, options: BearerOptions = NO_OPTIONS): string | null {
+  return b64Token(queryCredential(req, options));
+}
+
+function queryCredential(req: AuthRequest, options: BearerOptions): string | null {
   const queryAllowed = req.context.source === 'websocket' || options.allowQueryOnHttp === true;
   if (!queryAllowed) return null;
-  const values = req.query.getAll(param);
+  const values = req.query.getAll(options.queryParam ?? 'token');
   if (values.length === 0) return null;
   if (values.length > 1) throw new InvalidRequest('Credentials were sent more than once.');
-  const token = values[0]!;
-  if (!B64TOKEN.test(token)) throw new InvalidToken();
-  return token;
+  return values[0]!;
 }
 
 /** The one value of a header, null when absent; a header sent more than once is 400. */

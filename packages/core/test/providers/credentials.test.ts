@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { InvalidRequest, InvalidToken } from '../../src/errors.js';
 import {
   assertSingleTransport,
@@ -123,5 +124,47 @@ describe('credential transports', () => {
 
   it('does not count a transport listed twice', () => {
     expect(() => assertSingleTransport(req({ authorization: 'Bearer a' }), [...DEFAULT_TRANSPORTS, { header: 'authorization' }])).not.toThrow();
+  });
+});
+
+// The hand-written scanners against the regular expressions they replaced, on hostile input.
+describe('authorizationHeader and bearerToken: same answers as the reference grammar', () => {
+  const SCHEME = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?: +(.*))?$/s;
+  const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+  const reference = (raw: string): { scheme: string; credentials: string } | 'invalid' => {
+    const match = SCHEME.exec(raw.trim());
+    return match === null ? 'invalid' : { scheme: match[1]!.toLowerCase(), credentials: (match[2] ?? '').trim() };
+  };
+  const outcome = (run: () => unknown): unknown => {
+    try {
+      return run();
+    } catch (error) {
+      return error instanceof InvalidToken ? 'invalid' : error;
+    }
+  };
+  const chars = fc.constantFrom(...'Bb eEaArR \t\n=+/-._~,"()\\:;@é\u00a0\u2028xyz019'.split(''));
+  const header = fc.oneof(
+    fc.string({ unit: chars, maxLength: 24 }),
+    fc.tuple(fc.constantFrom('Bearer', 'bearer', 'BEARER', 'Basic', 'Be@rer', ''), fc.string({ unit: fc.constantFrom(' ', '\t'), maxLength: 3 }), fc.string({ unit: chars, maxLength: 20 })).map(([a, b, c]) => a + b + c),
+  );
+
+  it('parses every header as the reference does', () => {
+    fc.assert(
+      fc.property(header, (raw) => {
+        expect(outcome(() => authorizationHeader(req({ authorization: raw })))).toEqual(reference(raw));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('accepts exactly the b64token bearer credentials', () => {
+    fc.assert(
+      fc.property(header, (raw) => {
+        const parsed = reference(raw);
+        const expected = parsed === 'invalid' ? 'invalid' : parsed.scheme !== 'bearer' ? null : B64TOKEN.test(parsed.credentials) ? parsed.credentials : 'invalid';
+        expect(outcome(() => bearerToken(req({ authorization: raw })))).toEqual(expected);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
