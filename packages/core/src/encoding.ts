@@ -82,6 +82,23 @@ function sextet(text: string, index: number): number {
   return code < 128 ? LOOKUP[code]! : -1;
 }
 
+/** The decoded length of an unpadded base64url text of this length; -1 for an impossible length. */
+export function base64urlDecodedLength(length: number): number {
+  const rem = length & 3;
+  return rem === 1 ? -1 : (length >> 2) * 3 + (rem === 0 ? 0 : rem - 1);
+}
+
+/**
+ * True when the unused low bits of the final character are zero (the one canonical spelling),
+ * given that `text` is made of base64url characters and its length is possible.
+ */
+export function base64urlEndIsCanonical(text: string): boolean {
+  const rem = text.length & 3;
+  if (rem === 0) return true;
+  const last = sextet(text, text.length - 1);
+  return last >= 0 && (last & (rem === 2 ? 15 : 3)) === 0;
+}
+
 export function hex(bytes: Uint8Array): string {
   let out = '';
   for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!]!;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { base64url, base64urlDecodeStrict, hex, utf8, utf8DecodeStrict } from '../src/encoding.js';
+import { base64url, base64urlDecodedLength, base64urlDecodeStrict, base64urlEndIsCanonical, hex, utf8, utf8DecodeStrict } from '../src/encoding.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -79,6 +79,27 @@ describe('base64url', () => {
         if (decoded !== null) expect(base64url(decoded)).toBe(text);
       }),
     );
+  });
+});
+
+describe('base64url length and final character (the checks a native decoder is wrapped in)', () => {
+  it('gives the decoded length of every possible length, and -1 for the impossible ones', () => {
+    for (let bytesLength = 0; bytesLength < 100; bytesLength++) {
+      const encoded = base64url(new Uint8Array(bytesLength));
+      expect(base64urlDecodedLength(encoded.length)).toBe(bytesLength);
+    }
+    for (const n of [1, 5, 9, 4001]) expect(base64urlDecodedLength(n)).toBe(-1);
+  });
+
+  it('accepts a final character exactly when the strict decoder does, for alphabet text', () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    for (const prefix of ['', 'Q', 'QU', 'QUJD', 'QUJDQ', 'QUJDQU']) {
+      for (const c of alphabet) {
+        const text = prefix + c;
+        if (base64urlDecodedLength(text.length) < 0) continue;
+        expect(base64urlEndIsCanonical(text), text).toBe(base64urlDecodeStrict(text) !== null);
+      }
+    }
   });
 });
 

@@ -22,6 +22,12 @@ export interface CryptoBackend {
   hmacKey(secret: Uint8Array): HmacKey;
   /** Unpadded base64url of the UTF-8 encoding of `text` (a well-formed string). */
   base64urlText(text: string): string;
+  /**
+   * The bytes `encoded` is the canonical unpadded base64url of; null for anything else (padding,
+   * whitespace, characters outside the alphabet, an impossible length, non-zero unused bits).
+   * Accepts exactly what `base64urlDecodeStrict` accepts.
+   */
+  base64urlDecode(encoded: string): Uint8Array | null;
   /** The text whose UTF-8 bytes `encoded` is the canonical unpadded base64url of; null for anything else. */
   textFromBase64url(encoded: string): string | null;
   /**
@@ -43,6 +49,7 @@ export const portableBackend: CryptoBackend = Object.freeze({
     return { macBase64url: (text) => base64url(keyed.clone().update(utf8(text)).digest()) };
   },
   base64urlText: (text: string) => base64url(utf8(text)),
+  base64urlDecode: base64urlDecodeStrict,
   textFromBase64url: (encoded: string) => {
     const bytes = base64urlDecodeStrict(encoded);
     return bytes === null ? null : utf8DecodeStrict(bytes);

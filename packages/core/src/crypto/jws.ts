@@ -90,8 +90,11 @@ export function signatureLength(alg: JwsAlgorithm, shape: KeyShape): number {
 /** A compact JWS as received: its segments (jose's flattened form) and the bytes they stand for. */
 export interface JwsParts {
   readonly flattened: { readonly protected: string; readonly payload: string; readonly signature: string };
-  /** ASCII `protected "." payload`, exactly as received. */
-  readonly signingInput: Uint8Array;
+  /**
+   * `protected "." payload`, exactly as received: ASCII (both segments are checked base64url), so
+   * its UTF-8 bytes are its characters. Kept as text: a backend that needs bytes encodes it.
+   */
+  readonly signingInput: string;
   readonly signature: Uint8Array;
 }
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuthContext } from '../../src/context.js';
 import { HTTPError } from '../../src/errors.js';
+import { PENDING, syncTwin } from '../../src/policy.js';
 import { jwt, type JwtOptions } from '../../src/providers/jwt/index.js';
 import { p256, SECRET } from './helpers/jwt-keys.js';
 import { expectInvalid, request, token } from './helpers/jwt-tokens.js';
@@ -86,14 +87,16 @@ describe('jwt verified-token cache', () => {
     const { auth, toContext } = counted({ cache: { max: 2 } });
     const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((sub) => token('HS256', SECRET, { sub, iat: T0, exp: T0 + 600 })));
     await auth(request(a!));
-    await auth(request(b!));
+    await auth(request(b!)); // the cache is now full
     await auth(request(a!)); // a is now the most recently used
-    await auth(request(c!)); // evicts b
-    expect(toContext).toHaveBeenCalledTimes(3);
-    await auth(request(a!));
-    expect(toContext).toHaveBeenCalledTimes(3);
-    await auth(request(b!));
+    await auth(request(c!)); // first sighting while full: verified, not admitted
+    await auth(request(c!)); // second sighting: admitted, evicts b
     expect(toContext).toHaveBeenCalledTimes(4);
+    await auth(request(a!));
+    await auth(request(c!));
+    expect(toContext).toHaveBeenCalledTimes(4);
+    await auth(request(b!));
+    expect(toContext).toHaveBeenCalledTimes(5);
   });
 
   it('caches asymmetric verdicts too', async () => {
@@ -103,6 +106,63 @@ describe('jwt verified-token cache', () => {
     await auth(request(t));
     await auth(request(t));
     expect(toContext).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('jwt verified-token cache admission', () => {
+  const tokens = (prefix: string, n: number): Promise<string[]> =>
+    Promise.all(Array.from({ length: n }, (_, i) => token('HS256', SECRET, { sub: `${prefix}-${i}`, iat: T0, exp: T0 + 600 })));
+  const subjectsMapped = (toContext: ReturnType<typeof counted>['toContext']): string[] => toContext.mock.calls.map(([claims]) => claims.sub!);
+
+  it('once the cache is full, caches a token from its second request on', async () => {
+    const { auth, toContext } = counted({ cache: { max: 2 } });
+    const [a, b, c] = await tokens('t', 3);
+    await auth(request(a!));
+    await auth(request(b!));
+    expect(toContext).toHaveBeenCalledTimes(2);
+    for (let i = 0; i < 4; i++) await auth(request(c!));
+    // Verified on its first and second sightings; a hit from the third on.
+    expect(subjectsMapped(toContext)).toEqual(['t-0', 't-1', 't-2', 't-2']);
+  });
+
+  it('does not let a flood of one-off tokens evict a token in use', async () => {
+    const { auth, toContext } = counted({ cache: { max: 4 } });
+    const [hot, ...others] = await tokens('flood', 41);
+    await auth(request(hot!));
+    for (const t of others) {
+      await auth(request(t));
+      expect((await auth(request(hot!)))?.subject).toBe('flood-0');
+    }
+    // The hot token was mapped once; every one-off token once, none of them twice.
+    expect(subjectsMapped(toContext).filter((sub) => sub === 'flood-0')).toHaveLength(1);
+    expect(toContext).toHaveBeenCalledTimes(41);
+  });
+
+  it('still admits a token seen twice while one-off tokens stream past', async () => {
+    const { auth, toContext } = counted({ cache: { max: 2 } });
+    const [a, b, reused, ...others] = await tokens('mix', 13);
+    await auth(request(a!));
+    await auth(request(b!));
+    for (const t of others) {
+      await auth(request(reused!));
+      await auth(request(t));
+    }
+    // Verified twice, then served from the cache for the other eight requests.
+    expect(subjectsMapped(toContext).filter((sub) => sub === 'mix-2')).toHaveLength(2);
+  });
+
+  it('serves hits for admitted tokens from the synchronous twin as well', async () => {
+    const auth = jwt({ algorithms: ['HS256'], secret: SECRET, cache: { max: 1 } });
+    const twin = syncTwin(auth)!;
+    const [a, b] = await tokens('twin', 2);
+    const first = await auth(request(a!)); // cached while there was room
+    expect(twin(request(a!))).toBe(first);
+    const once = twin(request(b!));
+    const twice = twin(request(b!));
+    const hit = twin(request(b!));
+    if (once === PENDING) return; // the portable backend verifies asynchronously only
+    expect(once).not.toBe(twice);
+    expect(hit).toBe(twice);
   });
 });
 

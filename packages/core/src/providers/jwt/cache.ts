@@ -12,13 +12,32 @@ export interface Verdict {
   readonly lease: KeyLease;
 }
 
+// Doorkeeper slots (a power of two): how many recent first sightings are remembered, at most.
+const DOORKEEPER_SLOTS = 4096;
+// Most presence-filter slots (one byte each), however large the cache.
+const PRESENCE_MAX_SLOTS = 1 << 20;
+
 /**
  * Verified tokens by their exact string, least recently used first out. Bounded by entry count
  * and by total token length. A hit is returned only while the key that verified it is still
  * current; time claims are the caller's to re-check on every hit.
+ *
+ * Admission ({@link offer}): while the cache has room a verified token goes straight in; once it
+ * is full, only a token seen verified before, within a recent window, displaces another (the
+ * doorkeeper of W-TinyLFU). A stream of one-off tokens then neither evicts the tokens clients
+ * keep reusing nor keeps promoting verdicts that die soon after into the old generation.
  */
 export class VerdictCache {
   readonly #entries = new Map<string, Verdict>();
+  // Fingerprints of tokens verified once while the cache was full, one per slot (0: none). Lossy
+  // on purpose: a slot is overwritten by the next token that maps to it, and a false match only
+  // admits a token that was verified anyway.
+  readonly #seen = new Int32Array(DOORKEEPER_SLOTS);
+  // Cached tokens counted by fingerprint slot: a token whose slot counts none is certainly not
+  // cached, so most misses are answered without hashing the whole token for a map lookup. A
+  // count that reaches 255 stays there (the slot then always answers "maybe").
+  readonly #present: Uint8Array;
+  readonly #presentMask: number;
   readonly #maxEntries: number;
   readonly #maxChars: number;
   #chars = 0;
@@ -33,12 +52,20 @@ export class VerdictCache {
   constructor(maxEntries: number, maxChars: number) {
     this.#maxEntries = maxEntries;
     this.#maxChars = maxChars;
+    // About two slots per entry, a power of two: 32 KiB for the default 10 000 entries.
+    let slots = 64;
+    while (slots < 2 * maxEntries && slots < PRESENCE_MAX_SLOTS) slots *= 2;
+    this.#present = new Uint8Array(slots);
+    this.#presentMask = slots - 1;
   }
 
   get(token: string, now: number): Verdict | undefined {
-    // The newest entry is answered without hashing the token for a map lookup.
+    // The newest entry is answered without hashing the token for a map lookup, and so is a
+    // token whose fingerprint no cached token has.
     const newest = token === this.#newest;
-    const verdict = newest ? this.#newestVerdict : this.#entries.get(token);
+    let verdict: Verdict | undefined;
+    if (newest) verdict = this.#newestVerdict;
+    else if (this.#present[fingerprintOf(token) & this.#presentMask] !== 0) verdict = this.#entries.get(token);
     if (verdict === undefined) return undefined;
     if (verdict.lease.retired || now >= verdict.lease.validUntil) {
       this.delete(token);
@@ -55,10 +82,32 @@ export class VerdictCache {
     return verdict;
   }
 
+  /**
+   * Offers a just-verified token: cached at once while there is room, otherwise on its second
+   * sighting within the doorkeeper's window. True when it was cached.
+   */
+  offer(token: string, verdict: Verdict): boolean {
+    const full = this.#entries.size >= this.#maxEntries || this.#chars + token.length > this.#maxChars;
+    if (full && !this.#has(token)) {
+      const fingerprint = fingerprintOf(token);
+      const slot = fingerprint & (DOORKEEPER_SLOTS - 1);
+      if (this.#seen[slot] !== fingerprint) {
+        this.#seen[slot] = fingerprint;
+        return false;
+      }
+      this.#seen[slot] = 0;
+    }
+    this.set(token, verdict);
+    return this.#newest === token;
+  }
+
+  /** Caches `token` unconditionally (evicting the least recently used beyond the bounds). */
   set(token: string, verdict: Verdict): void {
     if (token.length > this.#maxChars) return;
     this.delete(token);
     this.#entries.set(token, verdict);
+    const slot = fingerprintOf(token) & this.#presentMask;
+    if (this.#present[slot]! < 255) this.#present[slot]!++;
     this.#newest = token;
     this.#newestVerdict = verdict;
     this.#chars += token.length;
@@ -73,14 +122,35 @@ export class VerdictCache {
   }
 
   delete(token: string): void {
-    if (this.#entries.delete(token)) this.#chars -= token.length;
+    if (this.#entries.delete(token)) {
+      this.#chars -= token.length;
+      const slot = fingerprintOf(token) & this.#presentMask;
+      if (this.#present[slot]! < 255) this.#present[slot]!--;
+    }
     if (token === this.#newest) {
       this.#newest = undefined;
       this.#newestVerdict = undefined;
     }
   }
 
+  // Map membership, skipping the map (and hashing the token) when the presence filter rules it out.
+  #has(token: string): boolean {
+    return this.#present[fingerprintOf(token) & this.#presentMask] !== 0 && this.#entries.has(token);
+  }
+
   get size(): number {
     return this.#entries.size;
   }
+}
+
+/**
+ * A non-zero 32-bit fingerprint of a token from its last eight characters: the end of the
+ * signature segment, pseudo-random for a verified token (the only kind cached or offered). A
+ * token made up to share a cached token's fingerprint only costs itself a map lookup.
+ */
+function fingerprintOf(token: string): number {
+  let h = 0x811c9dc5;
+  for (let i = Math.max(0, token.length - 8); i < token.length; i++) h = Math.imul(h ^ token.charCodeAt(i), 0x01000193);
+  h ^= h >>> 15;
+  return h === 0 ? 1 : h;
 }

@@ -53,7 +53,7 @@ export function jwt(options: JwtOptions): Authenticate {
       }
     } else {
       verdict = await verify(token, now, settings);
-      cache?.set(token, verdict);
+      cache?.offer(token, verdict);
     }
     if (revoked !== undefined && (await revoked(verdict.claims, verdict.header)) !== false) throw new InvalidToken();
     return verdict.context;
@@ -78,7 +78,7 @@ export function jwt(options: JwtOptions): Authenticate {
     if (!settings.defaultToContext) return PENDING;
     const verdict = verifySync(token, now, settings);
     if (verdict === PENDING) return PENDING;
-    cache?.set(token, verdict);
+    cache?.offer(token, verdict);
     return verdict.context;
   };
 

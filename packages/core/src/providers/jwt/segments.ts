@@ -1,6 +1,6 @@
+import { crypto, type CryptoBackend } from '../../crypto/backend.js';
 import type { JwsParts } from '../../crypto/jws.js';
-import { base64urlDecodeStrict, utf8, utf8DecodeStrict } from '../../encoding.js';
-import { deepFreeze, parseJsonObject } from './strict-json.js';
+import { parseJsonObject } from './strict-json.js';
 
 /** A compact JWS taken apart: decoded header and payload, beside the parts a signature check needs. */
 export interface CompactToken extends JwsParts {
@@ -12,7 +12,8 @@ export interface CompactToken extends JwsParts {
  * Splits and decodes a compact JWS, refusing everything that is not exactly canonical: more or
  * fewer than three segments, empty segments, padding, whitespace or other characters outside
  * unpadded base64url, non-zero unused bits, malformed UTF-8, duplicate member names, and a header
- * or payload that is not a JSON object. Returns null for all of them alike.
+ * or payload that is not a JSON object. Returns null for all of them alike. The header and
+ * payload come back deeply frozen.
  */
 export function parseCompact(token: string, maxLength: number): CompactToken | null {
   if (token.length > maxLength) return null;
@@ -20,21 +21,60 @@ export function parseCompact(token: string, maxLength: number): CompactToken | n
   if (first <= 0) return null;
   const second = token.indexOf('.', first + 1);
   if (second <= first + 1 || second === token.length - 1 || token.indexOf('.', second + 1) !== -1) return null;
-  const flattened = { protected: token.slice(0, first), payload: token.slice(first + 1, second), signature: token.slice(second + 1) };
-  const header = jsonSegment(flattened.protected);
-  if (header === null) return null;
-  const payload = jsonSegment(flattened.payload);
+  const backend = crypto();
+  const memo = memoizedHeader(token, first);
+  let protectedSegment: string;
+  let header: Readonly<Record<string, unknown>> | null;
+  if (memo !== undefined) {
+    protectedSegment = memo.segment;
+    header = memo.header;
+  } else {
+    protectedSegment = token.slice(0, first);
+    header = jsonSegment(protectedSegment, backend);
+    if (header === null) return null;
+    memoizeHeader(protectedSegment, header);
+  }
+  const payloadSegment = token.slice(first + 1, second);
+  const payload = jsonSegment(payloadSegment, backend);
   if (payload === null) return null;
-  const signature = base64urlDecodeStrict(flattened.signature);
+  const signatureSegment = token.slice(second + 1);
+  const signature = backend.base64urlDecode(signatureSegment);
   if (signature === null) return null;
-  return { header, payload, flattened, signingInput: utf8(token.slice(0, second)), signature };
+  return {
+    header,
+    payload,
+    flattened: { protected: protectedSegment, payload: payloadSegment, signature: signatureSegment },
+    signingInput: token.slice(0, second),
+    signature,
+  };
 }
 
-function jsonSegment(segment: string): Record<string, unknown> | null {
-  const bytes = base64urlDecodeStrict(segment);
-  if (bytes === null) return null;
-  const text = utf8DecodeStrict(bytes);
-  if (text === null) return null;
-  const value = parseJsonObject(text);
-  return value === null ? null : deepFreeze(value);
+function jsonSegment(segment: string, backend: CryptoBackend): Record<string, unknown> | null {
+  const text = backend.textFromBase64url(segment);
+  return text === null ? null : parseJsonObject(text, true);
+}
+
+// Nearly every token of an issuer carries the very same header segment, so the last few decoded
+// headers are kept by their exact text (frozen, so shared safely). A fixed number of slots,
+// reused in turn: headers an attacker makes up only displace one another.
+interface HeaderMemo {
+  readonly segment: string;
+  readonly header: Readonly<Record<string, unknown>>;
+}
+const HEADER_MEMO_SLOTS = 4;
+const headerMemo: (HeaderMemo | undefined)[] = new Array<HeaderMemo | undefined>(HEADER_MEMO_SLOTS).fill(undefined);
+let headerMemoNext = 0;
+
+// Compared in place (no slice) against the token's first `length` characters.
+function memoizedHeader(token: string, length: number): HeaderMemo | undefined {
+  for (let i = 0; i < HEADER_MEMO_SLOTS; i++) {
+    const memo = headerMemo[i];
+    if (memo !== undefined && memo.segment.length === length && token.startsWith(memo.segment)) return memo;
+  }
+  return undefined;
+}
+
+function memoizeHeader(segment: string, header: Readonly<Record<string, unknown>>): void {
+  headerMemo[headerMemoNext] = { segment, header };
+  headerMemoNext = (headerMemoNext + 1) % HEADER_MEMO_SLOTS;
 }

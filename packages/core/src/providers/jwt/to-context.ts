@@ -54,8 +54,11 @@ function read(claims: JwtClaims, path: ClaimPath): unknown {
   return value;
 }
 
+// AuthContext copies what it is given, so an absent claim can share one empty list.
+const NONE: readonly string[] = Object.freeze([]);
+
 function list(value: unknown, spaceDelimited: boolean): readonly string[] | typeof NOT_A_LIST {
-  if (value === undefined) return [];
+  if (value === undefined) return NONE;
   if (typeof value === 'string' && spaceDelimited) return value.split(' ').filter((item) => item !== '');
   if (!Array.isArray(value)) return NOT_A_LIST;
   for (const item of value) if (typeof item !== 'string' || item === '') return NOT_A_LIST;

@@ -72,7 +72,11 @@ interface JwtCommonOptions {
   readonly toContext?: JwtToContext;
   /** Per-request revocation check (a deny-list, a session store); runs on cache hits too. */
   readonly revoked?: JwtRevoked;
-  /** Cache of verified tokens. Default `{ max: 10_000 }`; `false` verifies every request afresh. */
+  /**
+   * Cache of verified tokens. Default `{ max: 10_000 }`; `false` verifies every request afresh.
+   * Once full, a token is admitted on its second verification within a recent window, so a
+   * stream of one-off tokens does not evict the tokens clients keep reusing.
+   */
   readonly cache?: false | { readonly max?: number };
 }
 
