@@ -1,6 +1,5 @@
 import { Buffer } from 'node:buffer';
 import { constants, createHmac, createPublicKey, createSecretKey, KeyObject, timingSafeEqual, verify, type webcrypto } from 'node:crypto';
-import { HmacSha256 } from './hmac-sha256.js';
 import { JWS_ALGORITHMS, type HashName, type ImportedJwsKey, type JwsAlgorithm, type JwsKeyMaterial, type JwsVerify, type KeyShape } from './jws.js';
 
 const HASH: Readonly<Record<HashName, string>> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
@@ -56,14 +55,9 @@ function nodeVerifier(alg: JwsAlgorithm, key: KeyObject): JwsVerify {
   switch (spec.family) {
     case 'HMAC': {
       const length = spec.signatureLength!;
-      const viaOpenSsl = (signingInput: string): Uint8Array => createHmac(hash!, key).update(signingInput, 'utf8').digest();
-      const sha256 = hash === 'sha256' ? hmacSha256(key) : null;
-      if (sha256 === null) return ({ signingInput, signature }) => signature.length === length && timingSafeEqual(viaOpenSsl(signingInput), signature);
-      // HS256 in JS with the key's pad blocks hashed once (see hmac-sha256.ts); the signing input
-      // is always ASCII, anything else would still be MACed through OpenSSL.
-      const mac = new Uint8Array(32);
+      // The signing input is ASCII (its segments passed the base64url checks), so latin1 is its UTF-8.
       return ({ signingInput, signature }) =>
-        signature.length === length && timingSafeEqual(sha256.macAscii(signingInput, mac) ? mac : viaOpenSsl(signingInput), signature);
+        signature.length === length && timingSafeEqual(createHmac(hash!, key).update(signingInput, 'latin1').digest(), signature);
     }
     case 'RSA':
     case 'EdDSA':
@@ -77,15 +71,6 @@ function nodeVerifier(alg: JwsAlgorithm, key: KeyObject): JwsVerify {
       const options = { key, dsaEncoding: 'ieee-p1363' as const };
       return ({ signingInput, signature }) => safeVerify(hash, signingInput, options, signature);
     }
-  }
-}
-
-// The raw secret of an HMAC KeyObject; null if it will not export (then OpenSSL does every MAC).
-function hmacSha256(key: KeyObject): HmacSha256 | null {
-  try {
-    return new HmacSha256(key.export());
-  } catch {
-    return null;
   }
 }
 

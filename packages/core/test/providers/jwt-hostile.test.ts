@@ -2,6 +2,7 @@ import { KeyObject, sign, type webcrypto } from 'node:crypto';
 import { generateKeyPair, exportJWK, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { AuthRequest } from '../../src/request.js';
+import { InvalidToken } from '../../src/errors.js';
 import { toErrorResponse } from '../../src/response.js';
 import { jwt } from '../../src/providers/jwt/index.js';
 import { otherP256, otherRsa, p256, rsa, SECRET } from './helpers/jwt-keys.js';
@@ -352,5 +353,30 @@ describe('jwt 401 responses reveal no check', () => {
       expect(response.body).toBe(GENERIC_401);
     }
     expect(responses[0]!.body).not.toMatch(/expire|signature|alg|malformed|claim/i);
+  });
+});
+
+// jwt() reads the bearer credential without the b64token scan and leaves refusing it to its own
+// parser: every credential outside canonical base64url must still be the generic 401, on both the
+// asynchronous hook and its synchronous twin, before and after the same token was verified.
+describe('jwt refuses bearer credentials that are not a compact JWS', () => {
+  const sync = (provider: ReturnType<typeof hs>) =>
+    (provider as unknown as Record<symbol, (req: AuthRequest) => unknown>)[Symbol.for('@auth/core.authenticate.sync')]!;
+
+  it.each([
+    ['b64token characters outside base64url', (t: string) => t.replace('.', '~.')],
+    ['a "+" for a "-"', (t: string) => `${t}+`],
+    ['trailing padding', (t: string) => `${t}==`],
+    ['a character outside b64token', (t: string) => `${t}!`],
+    ['an inner space', (t: string) => t.replace('.', ' .')],
+    ['nothing', () => ''],
+    ['non-ASCII', (t: string) => `${t}é`],
+  ])('refuses %s', async (_name, change) => {
+    const provider = hs();
+    const good = await token('HS256', SECRET);
+    await expect(provider(request(good))).resolves.not.toBeNull();
+    const bad = change(good);
+    await expectInvalid(provider(request(bad)));
+    expect(() => sync(provider)(request(bad))).toThrow(InvalidToken);
   });
 });

@@ -2,7 +2,7 @@ import type { AuthContext } from '../../context.js';
 import { InvalidToken } from '../../errors.js';
 import { PENDING, withSyncTwin, type Authenticate, type Pending } from '../../policy.js';
 import type { AuthRequest } from '../../request.js';
-import { bearerToken } from '../credentials.js';
+import { bearerCredential } from '../credentials.js';
 import { VerdictCache, type Verdict } from './cache.js';
 import { checkClaims, checkTimes, type TimeClaims } from './claims.js';
 import { checkHeader, type AcceptedHeader } from './header.js';
@@ -41,8 +41,11 @@ export function jwt(options: JwtOptions): Authenticate {
   const cache = settings.cacheMax === 0 ? null : new VerdictCache(settings.cacheMax, CACHE_MAX_CHARS);
   const { revoked, claims: rules } = settings;
 
+  // The credential is not scanned for b64token characters: parseCompact accepts only canonical
+  // base64url segments (a subset) and answers the same 401 for anything else, and a cache hit is a
+  // token that passed it.
   const authenticate = async (req: AuthRequest): Promise<AuthContext | null> => {
-    const token = bearerToken(req);
+    const token = bearerCredential(req);
     if (token === null) return null;
     const now = Date.now();
     let verdict = cache?.get(token, now);
@@ -63,7 +66,7 @@ export function jwt(options: JwtOptions): Authenticate {
   // cache hit, or a miss verified on node:crypto with keys at hand and the built-in mapping.
   // A `revoked` hook may await, so with one every token is PENDING.
   const sync = (req: AuthRequest): AuthContext | null | Pending => {
-    const token = bearerToken(req);
+    const token = bearerCredential(req);
     if (token === null) return null;
     if (revoked !== undefined) return PENDING;
     const now = Date.now();
