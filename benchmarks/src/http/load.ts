@@ -36,6 +36,8 @@ export interface LoadResult {
   readonly timeouts: number;
   readonly mismatches: number;
   readonly durationSec: number;
+  /** Distinct shape: the token list ran out during this server's life and started over, so some tokens repeated. */
+  readonly tokensRepeated: boolean;
 }
 
 let current: autocannon.Instance | undefined;
@@ -45,9 +47,12 @@ export function stopLoad(): void {
   current?.stop();
 }
 
-// One cursor per token list, shared by every connection and kept across runs: consecutive
-// requests, from any connection, never carry the same token until the whole list has been sent.
-const cursors = new Map<readonly string[], { next: number }>();
+// One cursor per server (port) and token list, shared by every connection and kept across that
+// server's warm-up and measured runs: no request to a server carries a token it has seen before
+// until the whole list was sent, which the result reports (a token cache could then answer it).
+const cursors = new Map<string, { next: number; wrapped: boolean }>();
+/** Token 0 is the reused token; 1 and 2 are sent by the answer check before any load. */
+export const FIRST_LOAD_TOKEN = 3;
 
 export function runLoad(options: LoadOptions): Promise<LoadResult> {
   const base: autocannon.Options = {
@@ -58,15 +63,19 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
     timeout: 10,
   };
   let opts: autocannon.Options;
+  let repeated = (): boolean => false;
   if (options.shape === 'reused') {
     opts = { ...base, headers: options.creds.reusedHeaders(options.credential) };
     if (options.expectBody !== undefined) opts = { ...opts, expectBody: options.expectBody };
   } else {
     if (options.credential === 'apikey') throw new Error('the distinct shape needs JWTs');
     const headers = options.creds.bearers(options.credential);
-    let cursor = cursors.get(headers);
-    if (cursor === undefined) cursors.set(headers, (cursor = { next: 0 }));
+    const key = `${options.port}/${options.credential}`;
+    let cursor = cursors.get(key);
+    // The first few tokens were sent by the pre-load answer check; start after them.
+    if (cursor === undefined) cursors.set(key, (cursor = { next: Math.min(FIRST_LOAD_TOKEN, headers.length - 1), wrapped: false }));
     const c = cursor;
+    repeated = () => c.wrapped;
     opts = {
       ...base,
       requests: [
@@ -75,7 +84,12 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
           path: '/me',
           setupRequest: (req) => {
             req.headers = { ...req.headers, authorization: headers[c.next]! };
-            c.next = c.next + 1 === headers.length ? 0 : c.next + 1;
+            if (c.next + 1 === headers.length) {
+              c.next = 0;
+              c.wrapped = true;
+            } else {
+              c.next++;
+            }
             return req;
           },
         },
@@ -98,6 +112,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         timeouts: result.timeouts,
         mismatches: result.mismatches,
         durationSec,
+        tokensRepeated: repeated(),
       });
     });
     current = instance;

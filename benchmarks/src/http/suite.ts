@@ -18,6 +18,8 @@ export interface HttpSettings {
   readonly shapes: readonly Shape[];
   /** Smoke mode: also check every response body of the reused shape during the load. */
   readonly checkBodies: boolean;
+  /** A distinct-shape run in which a server saw a token twice (the list was too short) is a failure. */
+  readonly failOnRepeatedTokens: boolean;
   readonly nodeFlags?: (fw: Framework, variant: Variant) => readonly string[];
 }
 
@@ -171,7 +173,11 @@ export async function runHttp(settings: HttpSettings, ctx: HttpContext): Promise
         const serverCpuUsPerReq =
           cpuBefore === null || cpuAfter === null || result.ok === 0 ? null : round(((cpuAfter - cpuBefore) * 1000) / result.ok, 2);
         if (!server.alive()) return `the server died during the ${shape} run${server.stderr() ? `: ${server.stderr().trim()}` : ''}`;
-        const wrong = loadProblem(result);
+        const wrong =
+          loadProblem(result) ??
+          (settings.failOnRepeatedTokens && result.tokensRepeated
+            ? `the ${shape} token list ran out and tokens repeated, so a cache could answer them: raise --tokens`
+            : null);
         if (wrong !== null) return `${shape} run: ${wrong}`;
         runs.push({ round: r, framework: fw, variant, shape, ...result, serverCpuUsPerReq });
         ctx.log(
