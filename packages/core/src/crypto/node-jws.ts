@@ -55,9 +55,10 @@ function nodeVerifier(alg: JwsAlgorithm, key: KeyObject): JwsVerify {
   switch (spec.family) {
     case 'HMAC': {
       const length = spec.signatureLength!;
-      // The signing input is ASCII (its segments passed the base64url checks), so latin1 is its UTF-8.
+      // UTF-8, like every signer: the same bytes as latin1 for the ASCII input the segment checks
+      // guarantee, without ever folding a wider character onto an ASCII one.
       return ({ signingInput, signature }) =>
-        signature.length === length && timingSafeEqual(createHmac(hash!, key).update(signingInput, 'latin1').digest(), signature);
+        signature.length === length && timingSafeEqual(createHmac(hash!, key).update(signingInput, 'utf8').digest(), signature);
     }
     case 'RSA':
     case 'EdDSA':
