@@ -124,7 +124,7 @@ export async function runHttp(settings: HttpSettings, ctx: HttpContext): Promise
         if (ctx.aborted()) return finish();
         const key = `${fw}/${variant}`;
         if (broken.has(key)) continue;
-        const problem = await measureVariant(r, fw, variant);
+        const problem = await measureVariant(r, fw, variant, r % 2 === 1);
         if (problem !== null) {
           broken.add(key);
           failures.push(`${key} (round ${r}): ${problem}`);
@@ -139,7 +139,7 @@ export async function runHttp(settings: HttpSettings, ctx: HttpContext): Promise
     return { runs, failures, ...summarize(runs, settings) };
   }
 
-  async function measureVariant(r: number, fw: Framework, variant: Variant): Promise<string | null> {
+  async function measureVariant(r: number, fw: Framework, variant: Variant, forward: boolean): Promise<string | null> {
     const info = VARIANT_INFO[variant];
     let server: ServerHandle;
     try {
@@ -150,7 +150,7 @@ export async function runHttp(settings: HttpSettings, ctx: HttpContext): Promise
     try {
       const problems = await checkVariant(server.port, variant, ctx.creds);
       if (problems.length > 0) return `answered wrongly: ${problems.join('; ')}`;
-      for (const shape of info.shapes) {
+      for (const shape of forward ? info.shapes : [...info.shapes].reverse()) {
         if (ctx.aborted()) return null;
         if (!settings.shapes.includes(shape)) continue;
         const load = (durationSec: number): Promise<LoadResult> =>

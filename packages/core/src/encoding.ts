@@ -82,6 +82,20 @@ function sextet(text: string, index: number): number {
   return code < 128 ? LOOKUP[code]! : -1;
 }
 
+/**
+ * True exactly when `base64urlDecodeStrict(text)` would decode it (not null), without decoding:
+ * the alphabet only, a possible length, zero unused bits at the end.
+ */
+export function isCanonicalBase64url(text: string): boolean {
+  const n = text.length;
+  if ((n & 3) === 1) return false;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || LOOKUP[c]! < 0) return false;
+  }
+  return base64urlEndIsCanonical(text);
+}
+
 /** The decoded length of an unpadded base64url text of this length; -1 for an impossible length. */
 export function base64urlDecodedLength(length: number): number {
   const rem = length & 3;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { base64url, base64urlDecodedLength, base64urlDecodeStrict, base64urlEndIsCanonical, hex, utf8, utf8DecodeStrict } from '../src/encoding.js';
+import { base64url, base64urlDecodedLength, base64urlDecodeStrict, base64urlEndIsCanonical, hex, isCanonicalBase64url, utf8, utf8DecodeStrict } from '../src/encoding.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -100,6 +100,29 @@ describe('base64url length and final character (the checks a native decoder is w
         expect(base64urlEndIsCanonical(text), text).toBe(base64urlDecodeStrict(text) !== null);
       }
     }
+  });
+});
+
+describe('isCanonicalBase64url (a JWS signature segment, checked without decoding)', () => {
+  it('accepts exactly what the strict decoder decodes (property, near-base64url text)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: ALMOST_BASE64URL, maxLength: 48 }), (text) => {
+        expect(isCanonicalBase64url(text)).toBe(base64urlDecodeStrict(text) !== null);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('accepts the encoding of any bytes and refuses it with one character changed to each non-alphabet ASCII character', () => {
+    const encoded = base64url(new Uint8Array(32).map((_, i) => i * 7));
+    expect(isCanonicalBase64url(encoded)).toBe(true);
+    for (let code = 0; code < 256; code++) {
+      const c = String.fromCharCode(code);
+      if (/[A-Za-z0-9_-]/.test(c)) continue;
+      for (const at of [0, 17, encoded.length - 1]) expect(isCanonicalBase64url(encoded.slice(0, at) + c + encoded.slice(at + 1)), `${code} at ${at}`).toBe(false);
+    }
+    expect(isCanonicalBase64url(`${encoded}=`)).toBe(false);
+    expect(isCanonicalBase64url(`${encoded.slice(0, -1)}Ł`)).toBe(false);
   });
 });
 

@@ -10,7 +10,7 @@ import { apiKey } from '../src/providers/api-key/provider.js';
 import { jwt, type JwtOptions } from '../src/providers/jwt/index.js';
 import { AuthRequest, type HeadersInput } from '../src/request.js';
 import { toErrorResponse } from '../src/response.js';
-import { SECRET } from './providers/helpers/jwt-keys.js';
+import { ed25519, otherP256, p256, rsa, SECRET } from './providers/helpers/jwt-keys.js';
 import { b64, now, payloadJson, request, signRaw, token } from './providers/helpers/jwt-tokens.js';
 
 const NODE = crypto().name === 'node';
@@ -160,6 +160,70 @@ describe('jwt() synchronous twin', () => {
     } finally {
       fetchSpy.mockRestore();
     }
+  });
+});
+
+describe('jwt() with a public key', () => {
+  const pairs = { ES256: p256, RS256: rsa, EdDSA: ed25519 } as const;
+
+  it.each(['ES256', 'RS256', 'EdDSA'] as const)('%s: a miss is decided by the twin on node:crypto, PENDING on the portable backend; the hit after it is synchronous', async (alg) => {
+    const pair = await pairs[alg]();
+    const hook = jwt({ algorithms: [alg], key: pair.pem, cache: false });
+    const t = await token(alg, pair.privateKey);
+    // Asked twice, as a policy does (its twins, then once more before its hook runs).
+    expect(await agree(hook, () => request(t))).toEqual(NODE ? { kind: 'value', subject: 'user-1' } : { kind: 'pending' });
+    expect(await agree(hook, () => request(t))).toEqual(NODE ? { kind: 'value', subject: 'user-1' } : { kind: 'pending' });
+    const cached = jwt({ algorithms: [alg], key: pair.pem });
+    const verified = await cached(request(t));
+    expect(verified?.subject).toBe('user-1');
+    expect(syncTwin(cached)!(request(t))).toBe(verified);
+  });
+
+  it('refuses a bad ES256 signature: another key, zero bytes, r and s above the group order', async () => {
+    const hook = jwt({ algorithms: ['ES256'], key: (await p256()).pem, cache: false });
+    const good = await token('ES256', (await p256()).privateKey);
+    const input = good.slice(0, good.lastIndexOf('.'));
+    const forged = [
+      await token('ES256', (await otherP256()).privateKey),
+      `${input}.${b64(new Uint8Array(64))}`,
+      `${input}.${b64(new Uint8Array(64).fill(0xff))}`,
+    ];
+    for (const t of forged) {
+      expect(await agree(hook, () => request(t))).toEqual(NODE ? expect.objectContaining({ kind: 'error', status: 401 }) : { kind: 'pending' });
+      expect(await asyncOutcomeOf(() => hook(request(t)))).toMatchObject({ kind: 'error', status: 401 });
+    }
+    expect((await hook(request(good)))?.subject).toBe('user-1');
+  });
+
+  it('refuses a malformed or expired public-key token synchronously on both backends, before any signature check', async () => {
+    const hook = jwt({ algorithms: ['ES256'], key: (await p256()).pem });
+    const expired = await token('ES256', (await p256()).privateKey, { iat: now() - 7200, exp: now() - 3600 });
+    expect(await agree(hook, () => request(expired))).toMatchObject({ kind: 'error', status: 401 });
+    expect(await agree(hook, () => request('abc.def.ghi'))).toMatchObject({ kind: 'error', status: 401 });
+  });
+
+  it('checks the times again when the hook runs after the twin (which hands a prechecked token on where it must wait)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const hook = jwt({ algorithms: ['ES256'], key: (await p256()).pem, clockTolerance: 0, cache: false });
+    const t = await token('ES256', (await p256()).privateKey, { exp: now() + 10 });
+    expect(outcomeOf(() => syncTwin(hook)!(request(t)))).toEqual(NODE ? { kind: 'value', subject: 'user-1' } : { kind: 'pending' });
+    vi.setSystemTime(Date.now() + 60_000);
+    expect(await asyncOutcomeOf(() => hook(request(t)))).toMatchObject({ kind: 'error', status: 401 });
+  });
+
+  it('gives a policy the same answers through its synchronous and asynchronous entries', async () => {
+    const pair = await p256();
+    const policy = createAuth({ authenticate: jwt({ algorithms: ['ES256'], key: pair.pem }), logger: false });
+    const t = await token('ES256', pair.privateKey);
+    const sync = policyAuthenticateSync(policy)!;
+    const first = sync(request(t));
+    if (NODE) expect((first as AuthContext).subject).toBe('user-1');
+    else expect(first).toBe(PENDING);
+    const auth = await policy.authenticate(request(t));
+    expect(auth?.subject).toBe('user-1');
+    expect(sync(request(t))).toBe(auth);
+    const other = await token('ES256', (await otherP256()).privateKey);
+    await expect(policy.authenticate(request(other))).rejects.toMatchObject({ status: 401 });
   });
 });
 

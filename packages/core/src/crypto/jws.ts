@@ -87,15 +87,18 @@ export function signatureLength(alg: JwsAlgorithm, shape: KeyShape): number {
   return shape.kty === 'RSA' ? Math.ceil(shape.modulusBits / 8) : -1;
 }
 
-/** A compact JWS as received: its segments (jose's flattened form) and the bytes they stand for. */
+/**
+ * A compact JWS as received: its segments (jose's flattened form), each already checked to be
+ * canonical unpadded base64url, and the signing input.
+ */
 export interface JwsParts {
+  /** The signature stays text: an HMAC is compared as base64url text, a public-key check decodes it. */
   readonly flattened: { readonly protected: string; readonly payload: string; readonly signature: string };
   /**
    * `protected "." payload`, exactly as received: ASCII (both segments are checked base64url), so
    * its UTF-8 bytes are its characters. Kept as text: a backend that needs bytes encodes it.
    */
   readonly signingInput: string;
-  readonly signature: Uint8Array;
 }
 
 export type JwsVerify = (jws: JwsParts) => boolean;

@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
-import { constants, createHmac, createPublicKey, createSecretKey, KeyObject, timingSafeEqual, verify, type webcrypto } from 'node:crypto';
-import { JWS_ALGORITHMS, type HashName, type ImportedJwsKey, type JwsAlgorithm, type JwsKeyMaterial, type JwsVerify, type KeyShape } from './jws.js';
+import { constants, createHmac, createPublicKey, createSecretKey, KeyObject, verify, type webcrypto } from 'node:crypto';
+import { timingSafeEqualText } from './backend.js';
+import { JWS_ALGORITHMS, type HashName, type ImportedJwsKey, type JwsAlgorithm, type JwsKeyMaterial, type JwsParts, type JwsVerify, type KeyShape } from './jws.js';
 
 const HASH: Readonly<Record<HashName, string>> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
 const CURVE: Readonly<Record<string, 'P-256' | 'P-384' | 'P-521'>> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
@@ -57,30 +58,35 @@ function nodeVerifier(alg: JwsAlgorithm, key: KeyObject): JwsVerify {
       const length = spec.signatureLength!;
       // UTF-8, like every signer: the same bytes as latin1 for the ASCII input the segment checks
       // guarantee, without ever folding a wider character onto an ASCII one.
-      return ({ signingInput, signature }) =>
-        signature.length === length && timingSafeEqual(createHmac(hash!, key).update(signingInput, 'utf8').digest(), signature);
+      // Compared as base64url text, in constant time: the segment is canonical (one spelling per
+      // MAC), and a digest as text costs less than a Buffer and decoding the segment into another.
+      const textLength = Math.ceil((length * 4) / 3);
+      return ({ signingInput, flattened }) =>
+        flattened.signature.length === textLength &&
+        timingSafeEqualText(createHmac(hash!, key).update(signingInput, 'utf8').digest('base64url'), flattened.signature);
     }
     case 'RSA':
     case 'EdDSA':
-      return ({ signingInput, signature }) => safeVerify(hash, signingInput, key, signature);
+      return (jws) => safeVerify(hash, jws, key);
     case 'RSA-PSS': {
       const options = { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST };
-      return ({ signingInput, signature }) => safeVerify(hash, signingInput, options, signature);
+      return (jws) => safeVerify(hash, jws, options);
     }
     case 'ECDSA': {
       // JWS carries ECDSA signatures as raw r||s, not DER.
       const options = { key, dsaEncoding: 'ieee-p1363' as const };
-      return ({ signingInput, signature }) => safeVerify(hash, signingInput, options, signature);
+      return (jws) => safeVerify(hash, jws, options);
     }
   }
 }
 
 type VerifyKey = Parameters<typeof verify>[2];
 
-// A malformed signature is a failed check, never an exception that could escape as a 500.
-function safeVerify(hash: string | null, input: string, key: VerifyKey, signature: Uint8Array): boolean {
+// A malformed signature is a failed check, never an exception that could escape as a 500. The
+// segment was checked canonical, so Buffer's lenient decoder reads it exactly.
+function safeVerify(hash: string | null, { signingInput, flattened }: JwsParts, key: VerifyKey): boolean {
   try {
-    return verify(hash, Buffer.from(input, 'utf8'), key, signature);
+    return verify(hash, Buffer.from(signingInput, 'utf8'), key, Buffer.from(flattened.signature, 'base64url'));
   } catch {
     return false;
   }

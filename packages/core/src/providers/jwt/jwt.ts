@@ -40,6 +40,9 @@ export function jwt(options: JwtOptions): Authenticate {
   const settings = compileJwtOptions(options);
   const cache = settings.cacheMax === 0 ? null : new VerdictCache(settings.cacheMax, CACHE_MAX_CHARS);
   const { revoked, claims: rules } = settings;
+  // One token the synchronous twin prechecked before saying PENDING for its signature check; the
+  // asynchronous call that follows at once takes it instead of parsing the token again.
+  let handoff: { readonly token: string; readonly pre: Prechecked } | undefined;
 
   // The credential is not scanned for b64token characters: parseCompact accepts only canonical
   // base64url segments (a subset) and answers the same 401 for anything else, and a cache hit is a
@@ -55,7 +58,10 @@ export function jwt(options: JwtOptions): Authenticate {
         throw new InvalidToken();
       }
     } else {
-      verdict = await verify(token, now, settings);
+      // The twin may have just parsed this very token and stopped at an asynchronous signature check.
+      const pre = handoff !== undefined && handoff.token === token ? handoff.pre : undefined;
+      handoff = undefined;
+      verdict = await verify(token, now, settings, pre);
       cache?.offer(token, verdict);
     }
     if (revoked !== undefined && (await revoked(verdict.claims, verdict.header)) !== false) throw new InvalidToken();
@@ -63,7 +69,8 @@ export function jwt(options: JwtOptions): Authenticate {
   };
 
   // The same outcome as `authenticate` whenever it is reachable without awaiting: no token, a
-  // cache hit, or a miss verified on node:crypto with keys at hand and the built-in mapping.
+  // cache hit, a token refused by its shape, header or claims, or an HMAC miss verified on
+  // node:crypto with the key at hand and the built-in mapping.
   // A `revoked` hook may await, so with one every token is PENDING.
   const sync = (req: AuthRequest): AuthContext | null | Pending => {
     const token = bearerCredential(req);
@@ -79,8 +86,14 @@ export function jwt(options: JwtOptions): Authenticate {
       return cached.context;
     }
     if (!settings.defaultToContext) return PENDING;
+    // Asked again about the token it just handed off (the policy retries its twins): same answer.
+    if (handoff !== undefined && handoff.token === token) return PENDING;
     const verdict = verifySync(token, now, settings);
     if (verdict === PENDING) return PENDING;
+    if (!('context' in verdict)) {
+      handoff = { token, pre: verdict };
+      return PENDING;
+    }
     cache?.offer(token, verdict);
     return verdict.context;
   };
@@ -112,11 +125,13 @@ function precheck(token: string, now: number, settings: JwtSettings): Prechecked
   return { parsed, accepted, times };
 }
 
-async function verify(token: string, now: number, settings: JwtSettings): Promise<Verdict> {
-  const { parsed, accepted, times } = precheck(token, now, settings);
+// `pre`: what `precheck` gave for this token moments ago; its times are checked again against `now`.
+async function verify(token: string, now: number, settings: JwtSettings, pre?: Prechecked): Promise<Verdict> {
+  if (pre !== undefined && !checkTimes(pre.times, now / 1000, settings.claims)) throw new InvalidToken();
+  const { parsed, accepted, times } = pre ?? precheck(token, now, settings);
   const pending = settings.keys.key(accepted.alg, accepted.kid);
   const key = pending instanceof Promise ? await pending : pending;
-  if (parsed.signature.length !== key.signatureLength) throw new InvalidToken();
+  if (parsed.signatureLength !== key.signatureLength) throw new InvalidToken();
   const result = key.verify(parsed);
   if ((typeof result === 'boolean' ? result : await result) !== true) throw new InvalidToken();
   const claims = parsed.payload as JwtClaims;
@@ -127,13 +142,14 @@ async function verify(token: string, now: number, settings: JwtSettings): Promis
 }
 
 // `verify` without awaiting, for the built-in mapping only: PENDING (before any side effect) when
-// the key is not at hand or verifies asynchronously.
-function verifySync(token: string, now: number, settings: JwtSettings): Verdict | Pending {
-  const { parsed, accepted, times } = precheck(token, now, settings);
+// the key is not at hand, and the prechecked token when the key verifies asynchronously.
+function verifySync(token: string, now: number, settings: JwtSettings): Verdict | Prechecked | Pending {
+  const pre = precheck(token, now, settings);
+  const { parsed, accepted, times } = pre;
   const key = settings.keys.keySync(accepted.alg, accepted.kid);
   if (key === undefined) return PENDING;
-  if (parsed.signature.length !== key.signatureLength) throw new InvalidToken();
-  if (!key.sync) return PENDING;
+  if (parsed.signatureLength !== key.signatureLength) throw new InvalidToken();
+  if (!key.sync) return pre;
   if ((key.verify(parsed) as boolean) !== true) throw new InvalidToken();
   const claims = parsed.payload as JwtClaims;
   const header = parsed.header as JwtHeader;

@@ -1,11 +1,14 @@
 import { crypto, type CryptoBackend } from '../../crypto/backend.js';
 import type { JwsParts } from '../../crypto/jws.js';
+import { base64urlDecodedLength, isCanonicalBase64url } from '../../encoding.js';
 import { parseJsonObject } from './strict-json.js';
 
 /** A compact JWS taken apart: decoded header and payload, beside the parts a signature check needs. */
 export interface CompactToken extends JwsParts {
   readonly header: Readonly<Record<string, unknown>>;
   readonly payload: Readonly<Record<string, unknown>>;
+  /** How many bytes the signature segment stands for (it is checked canonical, not decoded). */
+  readonly signatureLength: number;
 }
 
 /**
@@ -38,14 +41,13 @@ export function parseCompact(token: string, maxLength: number): CompactToken | n
   const payload = jsonSegment(payloadSegment, backend);
   if (payload === null) return null;
   const signatureSegment = token.slice(second + 1);
-  const signature = backend.base64urlDecode(signatureSegment);
-  if (signature === null) return null;
+  if (!isCanonicalBase64url(signatureSegment)) return null;
   return {
     header,
     payload,
     flattened: { protected: protectedSegment, payload: payloadSegment, signature: signatureSegment },
     signingInput: token.slice(0, second),
-    signature,
+    signatureLength: base64urlDecodedLength(signatureSegment.length),
   };
 }
 
