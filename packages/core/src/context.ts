@@ -85,7 +85,13 @@ function copyMetadata(metadata: unknown): Readonly<Record<string, MetadataValue>
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata) || metadata instanceof Date) {
     throw new TypeError('AuthContext: metadata must be a plain object');
   }
-  const copy = freezeCopy(metadata, 0, 'metadata') as Readonly<Record<string, MetadataValue>>;
+  let copy: Readonly<Record<string, MetadataValue>>;
+  try {
+    copy = freezeCopy(metadata, 0, undefined) as Readonly<Record<string, MetadataValue>>;
+  } catch {
+    // Again, naming each value on the way, for a message that says which one is wrong.
+    copy = freezeCopy(metadata, 0, 'metadata') as Readonly<Record<string, MetadataValue>>;
+  }
   return Object.keys(copy).length === 0 ? EMPTY : copy;
 }
 
@@ -101,23 +107,25 @@ for (const name of Object.getOwnPropertyNames(Date.prototype)) {
 }
 Object.freeze(FrozenDate.prototype);
 
-function freezeCopy(value: unknown, depth: number, path: string): unknown {
+// `path` names the value in error messages. The first attempt passes none, so no path text is
+// built per key; only when it fails is the copy redone with paths, to say where.
+function freezeCopy(value: unknown, depth: number, path: string | undefined): unknown {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError(`AuthContext: ${path} must be a finite number`);
+    if (!Number.isFinite(value)) throw new TypeError(`AuthContext: ${path ?? 'metadata'} must be a finite number`);
     return value;
   }
   if (depth >= MAX_METADATA_DEPTH) throw new TypeError(`AuthContext: metadata nests deeper than ${MAX_METADATA_DEPTH}`);
   if (value instanceof Date) return Object.freeze(new FrozenDate(value.getTime()));
   if (Array.isArray(value)) {
-    return Object.freeze(value.map((item, i) => freezeCopy(item, depth + 1, `${path}[${i}]`)));
+    return Object.freeze(value.map((item, i) => freezeCopy(item, depth + 1, path === undefined ? undefined : `${path}[${i}]`)));
   }
   if (typeof value === 'object') {
     const proto = Object.getPrototypeOf(value) as unknown;
-    if (proto !== Object.prototype && proto !== null) throw new TypeError(`AuthContext: ${path} must be plain data`);
+    if (proto !== Object.prototype && proto !== null) throw new TypeError(`AuthContext: ${path ?? 'metadata'} must be plain data`);
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
-      const copied = freezeCopy((value as Record<string, unknown>)[key], depth + 1, `${path}.${key}`);
+      const copied = freezeCopy((value as Record<string, unknown>)[key], depth + 1, path === undefined ? undefined : `${path}.${key}`);
       // defineProperty keeps an own "__proto__" key as data instead of setting a prototype; every
       // other key takes the (much faster) plain assignment, with the same frozen result.
       if (key === '__proto__') Object.defineProperty(out, key, { value: copied, enumerable: true, writable: true, configurable: true });
@@ -125,5 +133,5 @@ function freezeCopy(value: unknown, depth: number, path: string): unknown {
     }
     return Object.freeze(out);
   }
-  throw new TypeError(`AuthContext: ${path} is ${value === undefined ? 'undefined' : `a ${typeof value}`}, which is not data`);
+  throw new TypeError(`AuthContext: ${path ?? 'metadata'} is ${value === undefined ? 'undefined' : `a ${typeof value}`}, which is not data`);
 }

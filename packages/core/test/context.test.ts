@@ -166,6 +166,8 @@ describe('AuthContext: metadata must be data', () => {
 
   it('rejects undefined in metadata', () => {
     expect(() => new AuthContext({ subject: 'u', metadata: { u: undefined } as never })).toThrow(/metadata\.u is undefined/);
+    // The path names the value however deep it sits.
+    expect(() => new AuthContext({ subject: 'u', metadata: { a: { b: [1, Number.NaN] } } })).toThrow(/metadata\.a\.b\[1\] must be a finite number/);
   });
 
   it('rejects a non-finite number in metadata', () => {

@@ -1,6 +1,6 @@
 // Converts a Hono context into an @auth/core AuthRequest, and writes a refused WebSocket upgrade to
 // the raw socket when @hono/node-ws would otherwise send a bare status line.
-import { AuthRequest, type ErrorResponse } from '@auth/core';
+import { AuthRequest, type ErrorResponse, type RequestContext } from '@auth/core';
 import type { Context } from 'hono';
 
 // What @hono/node-server puts in `c.env` (typed here so the adapter imports nothing from node:*).
@@ -10,6 +10,7 @@ interface NodeSocket {
   on(event: 'error', listener: () => void): unknown;
 }
 interface NodeIncoming {
+  readonly url?: string;
   readonly rawHeaders: readonly string[];
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly upgrade?: boolean;
@@ -44,23 +45,29 @@ function isWebSocket(c: Context, incoming: NodeIncoming | undefined): boolean {
   return c.req.header('upgrade')?.toLowerCase() === 'websocket';
 }
 
+// The request contexts this adapter sets, built once.
+const HTTP: Partial<RequestContext> = Object.freeze({ source: 'http', entrypoint: 'server' });
+const WEBSOCKET: Partial<RequestContext> = Object.freeze({ source: 'websocket', entrypoint: 'server' });
+
 /** The AuthRequest for a Hono context; on Node the raw header list is used so duplicates are seen. */
 export function toAuthRequest(c: Context): AuthRequest {
   const incoming = nodeIncoming(c);
   const websocket = isWebSocket(c, incoming);
   // Guard the detached upgrade socket while hooks run: a client reset must not crash the process.
   if (websocket) upgradeSocket(c)?.on('error', destroyOnError);
-  const url = c.req.url;
-  const slash = url.indexOf('/', url.indexOf('://') + 3);
-  const target = slash === -1 ? '/' : url.slice(slash);
+  // On Node, the request target as sent (origin-form: "/path?query"); otherwise the URL's.
+  let target = incoming?.url;
+  if (typeof target !== 'string' || target.charCodeAt(0) !== 0x2f /* / */) {
+    const url = c.req.url;
+    const slash = url.indexOf('/', url.indexOf('://') + 3);
+    target = slash === -1 ? '/' : url.slice(slash);
+  }
   const q = target.indexOf('?');
-  return new AuthRequest({
-    method: c.req.method,
-    path: target,
-    ...(incoming === undefined ? { headers: c.req.raw.headers } : { rawHeaders: incoming.rawHeaders }),
-    context: { source: websocket ? 'websocket' : 'http', entrypoint: 'server' },
-    query: q === -1 ? '' : target.slice(q + 1),
-  });
+  const query = q === -1 ? '' : target.slice(q + 1);
+  const context = websocket ? WEBSOCKET : HTTP;
+  return incoming === undefined
+    ? new AuthRequest({ method: c.req.method, path: target, headers: c.req.raw.headers, context, query })
+    : new AuthRequest({ method: c.req.method, path: target, rawHeaders: incoming.rawHeaders, context, query });
 }
 
 function destroyOnError(this: NodeSocket): void {

@@ -233,3 +233,31 @@ describe('websocket upgrades with @hono/node-ws', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
   });
 });
+
+describe('the AuthRequest a hook sees', () => {
+  it('has the method, path and query of the request, over a real server and through app.request alike', async () => {
+    const seen: Array<{ method: string; path: string; q: readonly string[]; source: string }> = [];
+    const app = new Hono<AuthEnv>();
+    app.use(
+      auth(
+        createAuth({
+          authenticate: async (req) => {
+            seen.push({ method: req.method, path: req.path, q: req.query.getAll('q'), source: req.context.source });
+            return alice;
+          },
+          logger: false,
+        }),
+      ),
+    );
+    app.get('/items/:id', (c) => c.text(c.var.auth?.subject ?? ''));
+    const base = await listen(app);
+    const res = await fetch(`${base}/items/7?q=1&q=two%20words`);
+    expect(await res.text()).toBe('alice');
+    const direct = await app.request('/items/8?q=3');
+    expect(await direct.text()).toBe('alice');
+    expect(seen).toEqual([
+      { method: 'GET', path: '/items/7', q: ['1', 'two words'], source: 'http' },
+      { method: 'GET', path: '/items/8', q: ['3'], source: 'http' },
+    ]);
+  });
+});
