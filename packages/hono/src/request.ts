@@ -10,7 +10,6 @@ interface NodeSocket {
   on(event: 'error', listener: () => void): unknown;
 }
 interface NodeIncoming {
-  readonly url?: string;
   readonly rawHeaders: readonly string[];
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly upgrade?: boolean;
@@ -55,13 +54,11 @@ export function toAuthRequest(c: Context): AuthRequest {
   const websocket = isWebSocket(c, incoming);
   // Guard the detached upgrade socket while hooks run: a client reset must not crash the process.
   if (websocket) upgradeSocket(c)?.on('error', destroyOnError);
-  // On Node, the request target as sent (origin-form: "/path?query"); otherwise the URL's.
-  let target = incoming?.url;
-  if (typeof target !== 'string' || target.charCodeAt(0) !== 0x2f /* / */) {
-    const url = c.req.url;
-    const slash = url.indexOf('/', url.indexOf('://') + 3);
-    target = slash === -1 ? '/' : url.slice(slash);
-  }
+  // The path as Hono routes it: from the parsed URL, dot segments resolved. Never Node's raw
+  // target, where `/public/../admin` would read as a /public path to a hook while routed to /admin.
+  const url = c.req.url;
+  const slash = url.indexOf('/', url.indexOf('://') + 3);
+  const target = slash === -1 ? '/' : url.slice(slash);
   const q = target.indexOf('?');
   const query = q === -1 ? '' : target.slice(q + 1);
   const context = websocket ? WEBSOCKET : HTTP;

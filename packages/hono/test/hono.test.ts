@@ -255,9 +255,17 @@ describe('the AuthRequest a hook sees', () => {
     expect(await res.text()).toBe('alice');
     const direct = await app.request('/items/8?q=3');
     expect(await direct.text()).toBe('alice');
+    // Sent raw (fetch would resolve the dot segments itself): the hook sees the path Hono routes.
+    const { port } = new URL(base);
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.end('GET /public/../items/9 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    let raw = '';
+    for await (const chunk of socket) raw += String(chunk);
+    expect(raw).toMatch(/^HTTP\/1\.1 200/);
     expect(seen).toEqual([
       { method: 'GET', path: '/items/7', q: ['1', 'two words'], source: 'http' },
       { method: 'GET', path: '/items/8', q: ['3'], source: 'http' },
+      { method: 'GET', path: '/items/9', q: [], source: 'http' },
     ]);
   });
 });
