@@ -136,23 +136,22 @@ export function apiKey(options: ApiKeyOptions): Authenticate {
   function lookup(key: string, req: AuthRequest): AuthContext {
     const record = surfaces.get(req.context.source)?.find(key) ?? null;
     if (record === null) throw new InvalidToken();
-    const context = record.value;
+    return forUser(record.value, req);
+  }
+
+  // With `users`, the key acts for the user the request names.
+  function forUser(context: AuthContext, req: AuthRequest): AuthContext {
     return users === null ? context : asPublicUser(context, readUserId(req, users));
   }
 
   async function authenticate(req: AuthRequest): Promise<AuthContext | null> {
     const key = plausibleKey(req);
     if (key === null) return null;
-    let context: AuthContext;
-    if (verify !== undefined) {
-      const result: unknown = await verify(key, req);
-      if (result === null) throw new InvalidToken();
-      if (!(result instanceof AuthContext)) throw new TypeError('apiKey: verify must resolve to an AuthContext or null');
-      context = result;
-    } else {
-      return lookup(key, req);
-    }
-    return users === null ? context : asPublicUser(context, readUserId(req, users));
+    if (verify === undefined) return lookup(key, req);
+    const result: unknown = await verify(key, req);
+    if (result === null) throw new InvalidToken();
+    if (!(result instanceof AuthContext)) throw new TypeError('apiKey: verify must resolve to an AuthContext or null');
+    return forUser(result, req);
   }
 
   // Static keys decide synchronously; a `verify` callback may await, so it has no twin.

@@ -44,6 +44,16 @@ export function jwt(options: JwtOptions): Authenticate {
   // asynchronous call that follows at once takes it instead of parsing the token again.
   let handoff: { readonly token: string; readonly pre: Prechecked } | undefined;
 
+  // The cached verdict for `token`, its time claims checked again; an expired one is dropped (401).
+  const cached = (token: string, now: number): Verdict | undefined => {
+    const verdict = cache?.get(token, now);
+    if (verdict !== undefined && !checkTimes(verdict.times, now / 1000, rules)) {
+      cache!.delete(token);
+      throw new InvalidToken();
+    }
+    return verdict;
+  };
+
   // The credential is not scanned for b64token characters: parseCompact accepts only canonical
   // base64url segments (a subset) and answers the same 401 for anything else, and a cache hit is a
   // token that passed it.
@@ -51,13 +61,8 @@ export function jwt(options: JwtOptions): Authenticate {
     const token = bearerCredential(req);
     if (token === null) return null;
     const now = Date.now();
-    let verdict = cache?.get(token, now);
-    if (verdict !== undefined) {
-      if (!checkTimes(verdict.times, now / 1000, rules)) {
-        cache!.delete(token);
-        throw new InvalidToken();
-      }
-    } else {
+    let verdict = cached(token, now);
+    if (verdict === undefined) {
       // The twin may have just parsed this very token and stopped at an asynchronous signature check.
       const pre = handoff !== undefined && handoff.token === token ? handoff.pre : undefined;
       handoff = undefined;
@@ -77,14 +82,8 @@ export function jwt(options: JwtOptions): Authenticate {
     if (token === null) return null;
     if (revoked !== undefined) return PENDING;
     const now = Date.now();
-    const cached = cache?.get(token, now);
-    if (cached !== undefined) {
-      if (!checkTimes(cached.times, now / 1000, rules)) {
-        cache!.delete(token);
-        throw new InvalidToken();
-      }
-      return cached.context;
-    }
+    const hit = cached(token, now);
+    if (hit !== undefined) return hit.context;
     if (!settings.defaultToContext) return PENDING;
     // Asked again about the token it just handed off (the policy retries its twins): same answer.
     if (handoff !== undefined && handoff.token === token) return PENDING;
