@@ -1,6 +1,15 @@
 const encoder = new TextEncoder();
 const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// ES2024 String.prototype.isWellFormed where the runtime has it (V8 answers a one-byte string at
+// once); the regex elsewhere.
+const nativeWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+
+/** True when `text` holds no lone surrogate, so it round-trips through UTF-8. */
+export const isWellFormed: (text: string) => boolean =
+  typeof nativeWellFormed === 'function' ? (text) => nativeWellFormed.call(text) : (text) => !LONE_SURROGATE.test(text);
+
 export function utf8(value: string): Uint8Array {
   return encoder.encode(value);
 }

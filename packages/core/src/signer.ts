@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { crypto, timingSafeEqualText, type HmacKey } from './crypto/backend.js';
-
+import { isWellFormed } from './encoding.js';
 import { parseOptions } from './options.js';
 import { INSPECT, secretBytes } from './secret.js';
 
@@ -40,7 +40,6 @@ const optionsSchema = z
 const MAC_LENGTH = 43; // unpadded base64url of 32 bytes
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const ISSUED_AT = /^(?:0|[1-9][0-9]{0,15})$/;
-const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * HMAC-SHA256 signer for small cookie values. It signs; it does not encrypt.
@@ -99,7 +98,7 @@ export class SignedCookieSigner {
    */
   sign(value: string): string {
     if (typeof value !== 'string') throw new TypeError('SignedCookieSigner.sign: value must be a string');
-    if (LONE_SURROGATE.test(value)) throw new TypeError('SignedCookieSigner.sign: value holds a lone surrogate and cannot be encoded as UTF-8');
+    if (!isWellFormed(value)) throw new TypeError('SignedCookieSigner.sign: value holds a lone surrogate and cannot be encoded as UTF-8');
     let payload = crypto().base64urlText(value);
     if (this.#maxAge !== undefined) payload += '.' + String(nowSeconds());
     return payload + '.' + this.#keys[0]!.macBase64url(this.#prefix + payload);
@@ -113,7 +112,7 @@ export class SignedCookieSigner {
    * signer.verify(request.cookies.get('flash') ?? ''); // string | null
    */
   verify(signed: unknown): string | null {
-    return this.verifyDetailed(signed)?.value ?? null;
+    return this.#read(signed, false) as string | null;
   }
 
   /**
@@ -126,6 +125,11 @@ export class SignedCookieSigner {
    * if (result.fallback) res.setHeader('set-cookie', serialize(signer.sign(result.value)));
    */
   verifyDetailed(signed: unknown): VerifiedValue | null {
+    return this.#read(signed, true) as VerifiedValue | null;
+  }
+
+  // verify() and verifyDetailed() in one: the bare value, or (detailed) the frozen VerifiedValue.
+  #read(signed: unknown, detailed: boolean): string | VerifiedValue | null {
     if (typeof signed !== 'string') return null;
     const timed = this.#maxAge !== undefined;
     // payload[.issuedAt].mac, located without splitting (no array per call).
@@ -135,18 +139,19 @@ export class SignedCookieSigner {
     const encoded = signed.slice(0, first);
     const issuedText = timed ? signed.slice(first + 1, last) : '';
     const mac = signed.slice(last + 1);
-    // Structure first (no secret involved), so only well-formed ASCII payloads reach the MAC.
-    if (mac.length !== MAC_LENGTH || !BASE64URL.test(mac) || !BASE64URL.test(encoded)) return null;
+    // Structure first (no secret involved), so only well-formed ASCII payloads reach the MAC. The
+    // MAC itself needs no alphabet check: it is compared with a canonical MAC of the same length.
+    if (mac.length !== MAC_LENGTH || !BASE64URL.test(encoded)) return null;
     if (timed && !ISSUED_AT.test(issuedText)) return null;
     const matched = this.#match(signed.slice(0, last), mac);
     if (matched < 0) return null;
     // Strict decoding still runs: a fallback secret may have signed a non-canonical payload.
     const value = crypto().textFromBase64url(encoded);
     if (value === null) return null;
-    if (!timed) return Object.freeze({ value, fallback: matched > 0 });
-    const issuedAt = freshIssuedAt(issuedText, this.#maxAge!);
+    const issuedAt = timed ? freshIssuedAt(issuedText, this.#maxAge!) : undefined;
     if (issuedAt === null) return null;
-    return Object.freeze({ value, fallback: matched > 0, issuedAt });
+    if (!detailed) return value;
+    return Object.freeze(issuedAt === undefined ? { value, fallback: matched > 0 } : { value, fallback: matched > 0, issuedAt });
   }
 
   // Index of the first secret whose MAC matches; every secret is tried so timing does not say which.
@@ -184,8 +189,4 @@ function freshIssuedAt(text: string, maxAge: number): number | null {
 
 function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
-}
-
-function isWellFormed(value: string): boolean {
-  return !LONE_SURROGATE.test(value);
 }

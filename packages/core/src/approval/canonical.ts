@@ -1,3 +1,4 @@
+import { isWellFormed } from '../encoding.js';
 import { InvalidRequest } from '../errors.js';
 
 /** Deepest nesting of arrays/objects accepted by {@link canonicalJSON}: 64 levels. */
@@ -155,12 +156,6 @@ function describe(value: object): string {
     return 'non-plain value';
   }
 }
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-// ES2024 String.prototype.isWellFormed where the runtime has it; the regex elsewhere.
-const nativeWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
-const isWellFormed: (text: string) => boolean =
-  typeof nativeWellFormed === 'function' ? (text) => nativeWellFormed.call(text) : (text) => !LONE_SURROGATE.test(text);
 
 function quote(text: string, walk: Walk): string {
   if (!isWellFormed(text)) reject(walk, 'holds a lone surrogate');

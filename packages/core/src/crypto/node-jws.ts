@@ -1,9 +1,10 @@
 import { Buffer } from 'node:buffer';
-import { constants, createHmac, createPublicKey, createSecretKey, KeyObject, verify, type webcrypto } from 'node:crypto';
+import { constants, createPublicKey, createSecretKey, KeyObject, verify, type webcrypto } from 'node:crypto';
 import { timingSafeEqualText } from './backend.js';
+import { hmacBase64url, type HmacDigest } from './node-hmac.js';
 import { JWS_ALGORITHMS, type HashName, type ImportedJwsKey, type JwsAlgorithm, type JwsKeyMaterial, type JwsParts, type JwsVerify, type KeyShape } from './jws.js';
 
-const HASH: Readonly<Record<HashName, string>> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
+const HASH: Readonly<Record<HashName, HmacDigest>> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
 const CURVE: Readonly<Record<string, 'P-256' | 'P-384' | 'P-521'>> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
 
 /**
@@ -12,7 +13,8 @@ const CURVE: Readonly<Record<string, 'P-256' | 'P-384' | 'P-521'>> = { prime256v
  */
 export function nodeJwsKey(material: JwsKeyMaterial): ImportedJwsKey<JwsVerify> {
   const key = keyObject(material);
-  return { shape: shapeOf(key), verifier: (alg) => nodeVerifier(alg, key) };
+  const secret = material.type === 'secret' ? material.bytes : undefined;
+  return { shape: shapeOf(key), verifier: (alg) => nodeVerifier(alg, key, secret) };
 }
 
 function keyObject(material: JwsKeyMaterial): KeyObject {
@@ -50,7 +52,7 @@ function shapeOf(key: KeyObject): KeyShape | null {
  * Synchronous JWS verification on node:crypto: no WebCrypto thread hand-off per call. `alg` is one
  * the key's shape serves. Signatures are checked over the exact signing input.
  */
-function nodeVerifier(alg: JwsAlgorithm, key: KeyObject): JwsVerify {
+function nodeVerifier(alg: JwsAlgorithm, key: KeyObject, secret: Uint8Array | undefined): JwsVerify {
   const spec = JWS_ALGORITHMS[alg];
   const hash = spec.hash === null ? null : HASH[spec.hash]!;
   switch (spec.family) {
@@ -61,9 +63,8 @@ function nodeVerifier(alg: JwsAlgorithm, key: KeyObject): JwsVerify {
       // Compared as base64url text, in constant time: the segment is canonical (one spelling per
       // MAC), and a digest as text costs less than a Buffer and decoding the segment into another.
       const textLength = Math.ceil((length * 4) / 3);
-      return ({ signingInput, flattened }) =>
-        flattened.signature.length === textLength &&
-        timingSafeEqualText(createHmac(hash!, key).update(signingInput, 'utf8').digest('base64url'), flattened.signature);
+      const mac = hmacBase64url(hash!, secret ?? key.export());
+      return ({ signingInput, flattened }) => flattened.signature.length === textLength && timingSafeEqualText(mac(signingInput), flattened.signature);
     }
     case 'RSA':
     case 'EdDSA':

@@ -1,7 +1,8 @@
 import { Buffer, isUtf8 } from 'node:buffer';
-import { createHash, createHmac, createSecretKey } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { base64urlDecodedLength, base64urlDecodeStrict, base64urlEndIsCanonical, utf8DecodeStrict } from '../encoding.js';
 import type { CryptoBackend } from './backend.js';
+import { hmacBase64url } from './node-hmac.js';
 import { nodeJwsKey } from './node-jws.js';
 
 /**
@@ -65,11 +66,7 @@ export const nodeBackend: CryptoBackend = Object.freeze({
   sha256: (data: Uint8Array): Uint8Array => createHash('sha256').update(data).digest(),
   hmacSha256: (key: Uint8Array, data: Uint8Array): Uint8Array => createHmac('sha256', key).update(data).digest(),
   sha256Hex: (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex'),
-  hmacKey: (secret: Uint8Array) => {
-    // A KeyObject is imported once; createHmac then skips copying the secret per call.
-    const key = createSecretKey(secret);
-    return { macBase64url: (text: string): string => createHmac('sha256', key).update(text, 'utf8').digest('base64url') };
-  },
+  hmacKey: (secret: Uint8Array) => ({ macBase64url: hmacBase64url('sha256', secret) }),
   base64urlText: (text: string): string => Buffer.from(text, 'utf8').toString('base64url'),
   base64urlDecode,
   textFromBase64url,
