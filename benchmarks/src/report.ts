@@ -32,7 +32,15 @@ export interface Settings {
     readonly variants: readonly string[];
     readonly shapes: readonly string[];
   } | null;
-  readonly micro: { readonly rounds: number; readonly minCpuTimeMs: number; readonly batchSamples: number; readonly minSamples: number } | null;
+  readonly micro: {
+    readonly rounds: number;
+    readonly minCpuTimeMs: number;
+    readonly batchSamples: number;
+    readonly minSamples: number;
+    /** Absent from results written before ratios came from paired batches. */
+    readonly pairs?: number;
+    readonly batchMs?: number;
+  } | null;
 }
 
 export interface Target {
@@ -145,8 +153,8 @@ function tables(results: Results): Tables {
       micro === null || micro.summary.length === 0
         ? null
         : {
-            head: ['micro benchmark', 'candidate', 'time/op (median p50)', 'ops/s', 'clock'],
-            rows: micro.summary.map((s) => [s.group, s.candidate, fmtNs(s.p50NsMedian), fmtRps(s.opsPerSec), s.clock]),
+            head: ['micro benchmark', 'candidate', 'time/op (median p50)', 'ops/s'],
+            rows: micro.summary.map((s) => [s.group, s.candidate, fmtNs(s.p50NsMedian), fmtRps(s.opsPerSec)]),
             right: [2, 3],
           },
     microRatios:
@@ -168,6 +176,9 @@ function tables(results: Results): Tables {
   };
 }
 
+const pairsText = (m: NonNullable<Settings['micro']>): string =>
+  m.pairs === undefined ? '' : `, ratios from ${m.pairs} paired batches of ~${m.batchMs} ms per comparison and round`;
+
 export function renderText(results: Results): string {
   const t = tables(results);
   const env = results.environment;
@@ -182,7 +193,7 @@ export function renderText(results: Results): string {
     );
   }
   const m = results.settings.micro;
-  if (m !== null) out.push(`micro: ${m.rounds} round(s) × ${m.minCpuTimeMs} ms per candidate (mitata measure)`);
+  if (m !== null) out.push(`micro: ${m.rounds} round(s) × ${m.minCpuTimeMs} ms per candidate (mitata measure)${pairsText(m)}`);
   for (const part of [t.http, t.httpRatios, t.micro, t.microRatios]) {
     if (part !== null) out.push('', textTable(part.head, part.rows, part.right));
   }
@@ -201,7 +212,7 @@ export function renderMarkdown(results: Results): string {
   out.push(
     `Measured ${env.date.slice(0, 10)} on ${env.cpus} × ${env.cpuModel}, Node ${env.node}` +
       (h === null ? '' : `; HTTP ${h.rounds} rounds × ${h.durationSec} s per variant (+${h.warmupSec} s warm-up), ${h.connections} connections`) +
-      (m === null ? '' : `; micro ${m.rounds} rounds × ${m.minCpuTimeMs} ms per candidate`) +
+      (m === null ? '' : `; micro ${m.rounds} rounds × ${m.minCpuTimeMs} ms per candidate${pairsText(m)}`) +
       `. Load average at start ${env.loadavgStart.map((x) => x.toFixed(2)).join(' ')}.`,
   );
   if (t.targets.rows.length > 0) out.push('', mdTable(t.targets.head, t.targets.rows, t.targets.right));

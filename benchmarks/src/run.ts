@@ -6,7 +6,7 @@
 //   node --import tsx src/run.ts --profile hono:auth-jwt-hs256   one server under --cpu-prof (results/profiles/)
 //   node --import tsx src/run.ts --render results/latest.json    print the README tables (Markdown)
 // Other flags: --rounds N --duration S --warmup S --connections N --tokens N --frameworks a,b
-//   --variants a,b --shapes reused,distinct --micro-rounds N --micro-time MS --skip-http --skip-micro --out FILE --no-write
+//   --variants a,b --shapes reused,distinct --micro-rounds N --micro-time MS --micro-pairs N --micro-batch MS --skip-http --skip-micro --out FILE --no-write
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -37,6 +37,8 @@ const { values: flags } = parseArgs({
     shapes: { type: 'string' },
     'micro-rounds': { type: 'string' },
     'micro-time': { type: 'string' },
+    'micro-pairs': { type: 'string' },
+    'micro-batch': { type: 'string' },
     'skip-http': { type: 'boolean', default: false },
     'skip-micro': { type: 'boolean', default: false },
     profile: { type: 'string' },
@@ -116,8 +118,15 @@ async function main(): Promise<number> {
     ...(profile === undefined ? {} : { nodeFlags: () => ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] }),
   };
   const microSettings: MicroSettings = smoke
-    ? { rounds: 1, minCpuTimeMs: num('micro-time', flags['micro-time'], 5, 1, 10_000), batchSamples: 16, minSamples: 2 }
-    : { rounds: Math.round(num('micro-rounds', flags['micro-rounds'], 9, 1, 50)), minCpuTimeMs: num('micro-time', flags['micro-time'], 100, 1, 10_000), batchSamples: 256, minSamples: 12 };
+    ? { rounds: 1, minCpuTimeMs: num('micro-time', flags['micro-time'], 5, 1, 10_000), batchSamples: 16, minSamples: 2, pairs: 4, batchMs: 0.2 }
+    : {
+        rounds: Math.round(num('micro-rounds', flags['micro-rounds'], 10, 1, 200)),
+        minCpuTimeMs: num('micro-time', flags['micro-time'], 50, 1, 10_000),
+        batchSamples: 256,
+        minSamples: 12,
+        pairs: Math.round(num('micro-pairs', flags['micro-pairs'], 40, 1, 10_000)),
+        batchMs: num('micro-batch', flags['micro-batch'], 1, 0.05, 1000),
+      };
   const doHttp = flags['skip-http'] !== true;
   const doMicro = flags['skip-micro'] !== true && profile === undefined;
 

@@ -14,7 +14,6 @@ export function signerGroup(): MicroGroup {
   return {
     id: 'signer',
     title: 'cookie sign+verify',
-    clock: 'cpu',
     candidates: [
       { name: 'SignedCookieSigner', fn: () => signer.verify(signer.sign(value)) },
       { name: 'cookie-signature', fn: () => cookieUnsign(cookieSign(value, secret), secret) },
@@ -71,7 +70,6 @@ export function argumentsHashGroups(): MicroGroup[] {
   return HASH_INPUTS.map(({ id, action, args }) => ({
     id: `argumentsHash.${id}`,
     title: `argumentsHash (${id})`,
-    clock: 'cpu',
     candidates: [
       { name: 'argumentsHash', fn: () => argumentsHash(action, args) },
       { name: 'canonicalize+sha256', fn: () => canonicalHash(action, args) },

@@ -36,7 +36,6 @@ export async function jwtGroup(alg: JwtAlg, f: Fixtures, token: string): Promise
   return {
     id: `jwt.${alg}`,
     title: `JWT verify ${alg}`,
-    clock: 'wall',
     candidates: [
       { name: OURS_CACHED, fn: () => cached(req) },
       { name: OURS_NO_CACHE, fn: () => uncached(req) },

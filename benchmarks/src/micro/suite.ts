@@ -1,6 +1,8 @@
-// Micro benchmarks on mitata's `measure` (one function at a time, in this process). Each group
-// holds our implementation and what users would otherwise use; every round measures each candidate
-// once, in an order reversed every other round, and ratios are taken between runs of one round.
+// Micro benchmarks, in this process. Each group holds our implementation and what users would
+// otherwise use. Every round measures each candidate once with mitata's `measure` (its time/op),
+// in an order reversed every other round; then each comparison's ratio for the round is the median
+// over paired batches, ours and the baseline run alternately (~1 ms each), so both meet the same
+// machine: on a shared machine, mitata's back-to-back 100 ms runs differ by 2x in either direction.
 import { measure } from 'mitata';
 import { median, round, verdict } from '../stats.js';
 import type { Comparison } from '../http/suite.js';
@@ -17,22 +19,9 @@ export interface MicroComparisonDef {
   readonly target?: number;
 }
 
-/**
- * `cpu`: this process's CPU time (user + system, all threads), so a sync function's time is not
- * inflated when the shared machine preempts us; `wall`: elapsed time, for async candidates whose
- * cost includes waiting on other threads (WebCrypto's hand-off).
- */
-export type Clock = 'cpu' | 'wall';
-
-const cpuNow = (): number => {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) * 1000;
-};
-
 export interface MicroGroup {
   readonly id: string;
   readonly title: string;
-  readonly clock: Clock;
   readonly candidates: readonly Candidate[];
   readonly comparisons: readonly MicroComparisonDef[];
   /** Runs before measuring: every candidate must compute the right thing. Returns problems. */
@@ -41,10 +30,14 @@ export interface MicroGroup {
 
 export interface MicroSettings {
   readonly rounds: number;
-  /** CPU time mitata spends per measurement, in ms. */
+  /** Time mitata spends per measurement, in ms. */
   readonly minCpuTimeMs: number;
   readonly batchSamples: number;
   readonly minSamples: number;
+  /** Paired batches per comparison and round (ours and the baseline, alternately; order swapped every pair). */
+  readonly pairs: number;
+  /** Wall time each batch aims at, in ms. */
+  readonly batchMs: number;
 }
 
 export interface MicroRun {
@@ -59,7 +52,6 @@ export interface MicroRun {
 
 export interface MicroSummaryRow {
   readonly group: string;
-  readonly clock: Clock;
   readonly candidate: string;
   readonly p50NsMedian: number;
   readonly opsPerSec: number;
@@ -80,6 +72,8 @@ export async function runMicro(
 ): Promise<MicroResults> {
   const runs: MicroRun[] = [];
   const failures: string[] = [];
+  // Per comparison (group, ours, base): one ratio per round, each the median over its paired batches.
+  const pairRatios = new Map<string, number[]>();
   const usable: MicroGroup[] = [];
   for (const group of groups) {
     let problems: string[];
@@ -116,14 +110,31 @@ export async function runMicro(
             min_cpu_time: settings.minCpuTimeMs * 1e6,
             batch_samples: settings.batchSamples,
             min_samples: settings.minSamples,
-            ...(group.clock === 'cpu' ? { now: cpuNow } : {}),
           });
           runs.push({ round: r, group: group.id, candidate: candidate.name, p50Ns: stats.p50, avgNs: stats.avg, p99Ns: stats.p99, samples: stats.samples.length });
         } catch (error) {
           failures.push(`micro ${group.id} / ${candidate.name}: ${(error as Error).message}`);
         }
       }
-      log(`  r${r} ${group.title}: ${group.candidates.map((c) => `${c.name} ${fmtNs(runs.find((x) => x.round === r && x.group === group.id && x.candidate === c.name)?.p50Ns)}`).join(', ')}`);
+      const ratios: string[] = [];
+      for (const def of group.comparisons) {
+        if (aborted()) break;
+        const ours = group.candidates.find((c) => c.name === def.ours);
+        const base = group.candidates.find((c) => c.name === def.base);
+        if (ours === undefined || base === undefined) continue;
+        const key = `${group.id}\u0000${def.ours}\u0000${def.base}`;
+        try {
+          const ratio = round(await pairedRatio(ours.fn, base.fn, settings.pairs, settings.batchMs), 3);
+          pairRatios.set(key, [...(pairRatios.get(key) ?? []), ratio]);
+          ratios.push(`${def.ours} / ${def.base} ${ratio.toFixed(2)}x`);
+        } catch (error) {
+          failures.push(`micro ${group.id} / ${def.ours} vs ${def.base}: ${(error as Error).message}`);
+        }
+      }
+      log(
+        `  r${r} ${group.title}: ${group.candidates.map((c) => `${c.name} ${fmtNs(runs.find((x) => x.round === r && x.group === group.id && x.candidate === c.name)?.p50Ns)}`).join(', ')}` +
+          (ratios.length === 0 ? '' : `; paired: ${ratios.join(', ')}`),
+      );
     }
   }
 
@@ -132,15 +143,10 @@ export async function runMicro(
   for (const group of usable) {
     for (const c of group.candidates) {
       const p50 = median(runs.filter((x) => x.group === group.id && x.candidate === c.name).map((x) => x.p50Ns));
-      summary.push({ group: group.id, clock: group.clock, candidate: c.name, p50NsMedian: round(p50, 1), opsPerSec: round(1e9 / p50, 0) });
+      summary.push({ group: group.id, candidate: c.name, p50NsMedian: round(p50, 1), opsPerSec: round(1e9 / p50, 0) });
     }
     for (const def of group.comparisons) {
-      const perRound: number[] = [];
-      for (let r = 1; r <= settings.rounds; r++) {
-        const ours = runs.find((x) => x.round === r && x.group === group.id && x.candidate === def.ours);
-        const base = runs.find((x) => x.round === r && x.group === group.id && x.candidate === def.base);
-        if (ours !== undefined && base !== undefined && ours.p50Ns > 0) perRound.push(round(base.p50Ns / ours.p50Ns, 3));
-      }
+      const perRound = pairRatios.get(`${group.id}\u0000${def.ours}\u0000${def.base}`) ?? [];
       const med = round(median(perRound), 3);
       comparisons.push({
         id: `micro.${group.id}.${def.ours}/${def.base}`,
@@ -154,6 +160,57 @@ export async function runMicro(
     }
   }
   return { runs, summary, comparisons, failures };
+}
+
+// Results are stored here, so the optimiser cannot drop a call whose result is unused.
+export let sink: unknown;
+
+/** Mean time per call over `n` calls, in ns; awaits each call only when the candidate is async. */
+async function timeBatch(fn: () => unknown, n: number, isAsync: boolean): Promise<number> {
+  const start = process.hrtime.bigint();
+  if (isAsync) for (let i = 0; i < n; i++) sink = await fn();
+  else for (let i = 0; i < n; i++) sink = fn();
+  return Number(process.hrtime.bigint() - start) / n;
+}
+
+/** Calls per batch so that a batch takes about `batchMs`. */
+async function batchSize(fn: () => unknown, isAsync: boolean, batchMs: number): Promise<number> {
+  const target = batchMs * 1e6;
+  for (let n = 1; ; n *= 4) {
+    const perCall = await timeBatch(fn, n, isAsync);
+    if (perCall * n >= target / 4 || n >= 1 << 22) return Math.max(1, Math.round(target / Math.max(perCall, 1)));
+  }
+}
+
+/**
+ * Their time per call over ours, as the median over `pairs` adjacent batches (which of the two runs
+ * first alternates), so that whatever else the machine does hits both sides of most pairs alike.
+ */
+async function pairedRatio(ours: () => unknown, base: () => unknown, pairs: number, batchMs: number): Promise<number> {
+  const isAsync = async (fn: () => unknown): Promise<boolean> => {
+    const result = fn();
+    const thenable = typeof (result as { then?: unknown } | null)?.then === 'function';
+    if (thenable) await result;
+    return thenable;
+  };
+  const oursAsync = await isAsync(ours);
+  const baseAsync = await isAsync(base);
+  const nOurs = await batchSize(ours, oursAsync, batchMs);
+  const nBase = await batchSize(base, baseAsync, batchMs);
+  const ratios: number[] = [];
+  for (let p = 0; p < pairs; p++) {
+    let o: number;
+    let b: number;
+    if (p % 2 === 0) {
+      o = await timeBatch(ours, nOurs, oursAsync);
+      b = await timeBatch(base, nBase, baseAsync);
+    } else {
+      b = await timeBatch(base, nBase, baseAsync);
+      o = await timeBatch(ours, nOurs, oursAsync);
+    }
+    ratios.push(b / o);
+  }
+  return median(ratios);
 }
 
 export function fmtNs(ns: number | undefined): string {

@@ -16,12 +16,15 @@ async function buildApp(): Promise<Express> {
       });
       break;
     case 'noop':
-      app.use('/me', (_req, _res, next) => {
-        void Promise.resolve().then(() => next());
-      });
-      app.get('/me', (_req, res) => {
-        res.json({ sub: CONSTANT_SUBJECT });
-      });
+      app.get(
+        '/me',
+        (_req, _res, next) => {
+          void Promise.resolve().then(() => next());
+        },
+        (_req, res) => {
+          res.json({ sub: CONSTANT_SUBJECT });
+        },
+      );
       break;
     case 'eco-hs256':
     case 'eco-es256': {
@@ -44,8 +47,7 @@ async function buildApp(): Promise<Express> {
     default: {
       // @auth code is loaded only by the @auth variants, so the baselines run without it.
       const [{ auth, getAuth }, { authPolicy }] = await Promise.all([import('@auth/express'), import('./policy.js')]);
-      app.use('/me', auth(authPolicy(variant, fixtures)));
-      app.get('/me', (req, res) => {
+      app.get('/me', auth(authPolicy(variant, fixtures)), (req, res) => {
         res.json({ sub: getAuth(req)!.subject });
       });
       break;
