@@ -28,13 +28,11 @@ async function buildApp(): Promise<Express> {
       break;
     case 'eco-hs256':
     case 'eco-es256': {
-      app.use(
-        '/me',
+      const verify =
         variant === 'eco-hs256'
           ? expressjwt({ secret: fixtures.hsSecret, algorithms: ['HS256'] })
-          : expressjwt({ secret: fixtures.esPublicPem, algorithms: ['ES256'] }),
-      );
-      app.get('/me', (req: JWTRequest, res) => {
+          : expressjwt({ secret: fixtures.esPublicPem, algorithms: ['ES256'] });
+      app.get('/me', verify, (req: JWTRequest, res) => {
         res.json({ sub: req.auth!.sub });
       });
       // express-jwt signals a missing or bad token with an UnauthorizedError (status 401).
