@@ -204,6 +204,15 @@ describe('canonicalJSON: what has no canonical form', () => {
     expect(rejection({ '\ud83d': 1 }).detail).toContain('lone surrogate');
   });
 
+  it('rejects a lone surrogate in a key however often well-formed keys were seen before it', () => {
+    // Member names are quoted once and remembered (bounded); a refused name is never remembered.
+    const many = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`k${i}`, i]));
+    expect(JSON.parse(canonicalJSON(many))).toEqual(many);
+    expect(rejection({ a: 1, '\ud800': 2 }).detail).toContain('lone surrogate');
+    expect(rejection([{ ok: 1 }, { ok: 1, '\udfff': 2 }]).detail).toContain('lone surrogate');
+    expect(canonicalJSON([{ 'é"\\': 1 }, { 'é"\\': 2 }])).toBe('[{"é\\"\\\\":1},{"é\\"\\\\":2}]');
+  });
+
   it('rejects reversed surrogate halves', () => {
     expect(rejection('\ude00\ud83d').detail).toContain('lone surrogate');
   });

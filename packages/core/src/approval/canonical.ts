@@ -72,14 +72,29 @@ function fast(value: unknown, depth: number, open: object[]): string {
     out = '{';
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
-      if (!isWellFormed(key)) throw REFUSED;
       if (i > 0) out += ',';
-      out += JSON.stringify(key) + ':' + fast(record[key], depth + 1, open);
+      out += quoteKey(key) + ':' + fast(record[key], depth + 1, open);
     }
     out += '}';
   }
   open.pop();
   return out;
+}
+
+// Quoted forms of recently seen member names: objects of one shape (a batch of items) repeat their
+// names, so each is checked and quoted once. Bounded: cleared when full.
+const QUOTED_KEYS_MAX = 1024;
+const quotedKeys = new Map<string, string>();
+
+function quoteKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    if (!isWellFormed(key)) throw REFUSED;
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size >= QUOTED_KEYS_MAX) quotedKeys.clear();
+    quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }
 
 function reject(walk: Walk, why: string): never {
