@@ -105,7 +105,7 @@ async function main(): Promise<number> {
   const distinctTokens = Math.round(num('tokens', flags.tokens, smoke ? 200 : 120_000, 10, 1_000_000));
   const profileDir = `${RESULTS_DIR}/profiles`;
   const httpSettings: HttpSettings = {
-    rounds: Math.round(num('rounds', flags.rounds, smoke || profile !== undefined ? 1 : 6, 1, 20)),
+    rounds: Math.round(num('rounds', flags.rounds, smoke || profile !== undefined ? 1 : 8, 1, 20)),
     durationSec: num('duration', flags.duration, smoke ? 0.3 : profile !== undefined ? 10 : 2, 0.1, 120),
     warmupSec: num('warmup', flags.warmup, smoke ? 0 : 1, 0, 60),
     connections: Math.round(num('connections', flags.connections, smoke ? 2 : 10, 1, 1000)),
