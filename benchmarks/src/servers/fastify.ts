@@ -21,6 +21,23 @@ async function main(): Promise<void> {
       break;
     case 'eco-hs256':
     case 'eco-es256':
+      // Diagnostics only (never set by run.ts): BENCH_FLOOR=1 makes eco-hs256 the least any JWT
+      // check can cost on Fastify: fast-jwt's bare verifier in a synchronous onRequest hook.
+      if (variant === 'eco-hs256' && process.env['BENCH_FLOOR'] === '1') {
+        const { createVerifier } = await import('fast-jwt');
+        const verify = createVerifier({ key: fixtures.hsSecret, algorithms: ['HS256'] });
+        app.decorateRequest('floorUser', null);
+        app.addHook('onRequest', (request, reply, done) => {
+          try {
+            (request as unknown as { floorUser: unknown }).floorUser = verify((request.headers.authorization ?? '').slice(7));
+            done();
+          } catch {
+            void reply.code(401).send();
+          }
+        });
+        app.get('/me', async (request) => ({ sub: (request as unknown as { floorUser: { sub: string } }).floorUser.sub }));
+        break;
+      }
       // @fastify/jwt's defaults (fast-jwt underneath, no verified-token cache), as users install it.
       await app.register(fastifyJwt, variant === 'eco-hs256' ? { secret: fixtures.hsSecret } : { secret: { public: fixtures.esPublicPem } });
       app.addHook('onRequest', async (request) => {
