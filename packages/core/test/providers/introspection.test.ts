@@ -249,6 +249,8 @@ describe('introspection: a broken endpoint never authenticates (503)', () => {
     const error = await provider(options)(req('t')).then(() => null, (e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceUnavailable);
     expect((error as ServiceUnavailable).status).toBe(503);
+    // Clients are told when to try again, as for an unreachable JWKS.
+    expect((error as ServiceUnavailable).headers['retry-after']).toBe('1');
     return error as ServiceUnavailable;
   }
 

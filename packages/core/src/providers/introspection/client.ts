@@ -16,11 +16,12 @@ export interface IntrospectionClient {
 }
 
 /**
- * The one place that decides what an unusable introspection endpoint means: 503, so that an
- * outage never authenticates anyone and never reads as "your token is bad".
+ * The one place that decides what an unusable introspection endpoint means: 503 with
+ * `Retry-After: 1` (as for an unreachable JWKS), so that an outage never authenticates anyone and
+ * never reads as "your token is bad".
  */
 export function unavailable(): ServiceUnavailable {
-  return new ServiceUnavailable('The token could not be checked right now.');
+  return new ServiceUnavailable('The token could not be checked right now.', 1);
 }
 
 /** POSTs the token (RFC 7662 §2.1) and returns the JSON object answered; anything else is 503. */
