@@ -1,5 +1,6 @@
-// Runs smoke.mjs under every runtime installed from the registry (Node, Deno, Bun). On CI a
-// missing runtime is a failure; elsewhere (another platform) it is reported and skipped.
+// Runs smoke.mjs under every runtime installed from the registry (Node, Deno, Bun), once per
+// built entry (portable and node). On CI a missing runtime is a failure; elsewhere (another
+// platform) it is reported and skipped.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -31,7 +32,9 @@ for (const [name, binary, args] of runtimes) {
     continue;
   }
   const command = binary.endsWith('.cjs') ? process.execPath : binary;
-  const result = spawnSync(command, binary.endsWith('.cjs') ? [binary, ...args] : args, { stdio: 'inherit', timeout: 120_000 });
-  if (result.status !== 0) failed++;
+  for (const entry of ['portable', 'node']) {
+    const result = spawnSync(command, binary.endsWith('.cjs') ? [binary, ...args, entry] : [...args, entry], { stdio: 'inherit', timeout: 120_000 });
+    if (result.status !== 0) failed++;
+  }
 }
 process.exit(failed === 0 ? 0 : 1);
