@@ -1,7 +1,8 @@
 import fc from 'fast-check';
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { hmacBase64url, type HmacDigest } from '../src/crypto/node-hmac.js';
+import { nodeBackend } from '../src/crypto/node.js';
+import { hashOnce, hmacBase64url, type HmacDigest } from '../src/crypto/node-hmac.js';
 
 // The node backend's HMAC is RFC 2104 on the one-shot hash; it must give createHmac's answer for
 // every key and message, including keys longer than a block, lone surrogates and long messages.
@@ -40,6 +41,22 @@ describe('hmacBase64url', () => {
     const mac = hmacBase64url('sha256', new TextEncoder().encode('Jefe'));
     expect(Buffer.from(mac('what do ya want for nothing?'), 'base64url').toString('hex')).toBe(
       '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
+    );
+  });
+});
+
+describe('node backend digests', () => {
+  it('take the one-shot hash on this Node', () => {
+    expect(hashOnce).toBeTypeOf('function');
+  });
+
+  it('agree with createHash for any text (UTF-8, lone surrogates as U+FFFD) and any bytes', () => {
+    fc.assert(
+      fc.property(message, fc.uint8Array({ maxLength: 300 }), (text, bytes) => {
+        expect(nodeBackend.sha256Hex(text)).toBe(createHash('sha256').update(text, 'utf8').digest('hex'));
+        expect(Buffer.from(nodeBackend.sha256(bytes)).equals(createHash('sha256').update(bytes).digest())).toBe(true);
+      }),
+      { numRuns: 300 },
     );
   });
 });

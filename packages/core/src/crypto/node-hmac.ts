@@ -1,3 +1,4 @@
+// Digests and HMACs for the node backend on node:crypto's one-shot `hash` where it exists.
 import { Buffer } from 'node:buffer';
 // A namespace import: a runtime whose node:crypto lacks the one-shot `hash` still loads this module.
 import * as nodeCrypto from 'node:crypto';
@@ -9,9 +10,25 @@ const BLOCK: Readonly<Record<HmacDigest, number>> = { sha256: 64, sha384: 128, s
 // growing the scratch buffer further.
 const MAX_SCRATCH = 64 * 1024;
 
-type OneShot = (algorithm: string, data: Uint8Array, outputEncoding: string) => string | Buffer;
+type OneShot = (algorithm: string, data: Uint8Array | string, outputEncoding: string) => string | Buffer;
 const oneShot = (nodeCrypto as { hash?: unknown }).hash;
-const hashOnce: OneShot | undefined = typeof oneShot === 'function' ? (oneShot as OneShot) : undefined;
+
+/**
+ * node:crypto's one-shot `hash` (Node 20.12+): no stream object per digest. Undefined where the
+ * runtime lacks it or it disagrees with `createHash` on a probe (text input is UTF-8 in both).
+ */
+export const hashOnce: OneShot | undefined = (() => {
+  if (typeof oneShot !== 'function') return undefined;
+  const probe = 'hash self-check \u00e9\u4e2d\ud83d\ude00';
+  try {
+    const agrees =
+      (oneShot as OneShot)('sha256', probe, 'hex') === nodeCrypto.createHash('sha256').update(probe, 'utf8').digest('hex') &&
+      Buffer.from((oneShot as OneShot)('sha256', Buffer.from(probe), 'buffer') as Buffer).equals(nodeCrypto.createHash('sha256').update(probe, 'utf8').digest());
+    return agrees ? (oneShot as OneShot) : undefined;
+  } catch {
+    return undefined;
+  }
+})();
 
 /**
  * HMAC of the UTF-8 encoding of a text, as unpadded base64url, under a key prepared once.

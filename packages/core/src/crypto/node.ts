@@ -2,7 +2,7 @@ import { Buffer, isUtf8 } from 'node:buffer';
 import { createHash, createHmac } from 'node:crypto';
 import { base64urlDecodedLength, base64urlDecodeStrict, base64urlEndIsCanonical, utf8DecodeStrict } from '../encoding.js';
 import type { CryptoBackend } from './backend.js';
-import { hmacBase64url } from './node-hmac.js';
+import { hashOnce, hmacBase64url } from './node-hmac.js';
 import { nodeJwsKey } from './node-jws.js';
 
 /**
@@ -60,12 +60,19 @@ function textFromBase64url(encoded: string): string | null {
   return text.indexOf('\uFFFD') === -1 || isUtf8(bytes) ? text : null;
 }
 
+// One-shot digests where node:crypto has them (no stream object per call); createHash elsewhere.
 // A Buffer is a Uint8Array; returning it avoids a copy.
+const once = hashOnce;
+const sha256: (data: Uint8Array) => Uint8Array =
+  once === undefined ? (data) => createHash('sha256').update(data).digest() : (data) => once('sha256', data, 'buffer') as Buffer;
+const sha256Hex: (text: string) => string =
+  once === undefined ? (text) => createHash('sha256').update(text, 'utf8').digest('hex') : (text) => once('sha256', text, 'hex') as string;
+
 export const nodeBackend: CryptoBackend = Object.freeze({
   name: 'node',
-  sha256: (data: Uint8Array): Uint8Array => createHash('sha256').update(data).digest(),
+  sha256,
   hmacSha256: (key: Uint8Array, data: Uint8Array): Uint8Array => createHmac('sha256', key).update(data).digest(),
-  sha256Hex: (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex'),
+  sha256Hex,
   hmacKey: (secret: Uint8Array) => ({ macBase64url: hmacBase64url('sha256', secret) }),
   base64urlText: (text: string): string => Buffer.from(text, 'utf8').toString('base64url'),
   base64urlDecode,

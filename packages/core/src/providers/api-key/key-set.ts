@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { MetadataValue } from '../../context.js';
-import { crypto, timingSafeEqual } from '../../crypto/backend.js';
-import { hex, utf8 } from '../../encoding.js';
+import { crypto, timingSafeEqualText } from '../../crypto/backend.js';
 import { ImproperlyConfigured } from '../../errors.js';
 
 /** Shortest plain-text key accepted in configuration (guessable keys are refused at start-up). */
@@ -52,7 +51,8 @@ export type ParsedEntry = z.output<typeof entrySchema>;
 
 /** A compiled key: its digest, its loggable id, and what it grants. */
 export interface KeyRecord<T> {
-  readonly digest: Uint8Array;
+  /** Lowercase hex SHA-256 of the key. */
+  readonly digestHex: string;
   readonly id: string;
   readonly value: T;
 }
@@ -65,11 +65,11 @@ export class KeySet<T> {
   constructor(entries: readonly ParsedEntry[], where: string, compile: (entry: ParsedEntry, id: string) => T) {
     const map = new Map<string, KeyRecord<T>>();
     entries.forEach((entry, i) => {
-      const digestHex = entry.key !== undefined ? hex(crypto().sha256(utf8(entry.key))) : HASH.exec(entry.hash!)![1]!;
+      const digestHex = entry.key !== undefined ? crypto().sha256Hex(entry.key) : HASH.exec(entry.hash!)![1]!;
       // The index, never the key: error messages must not leak secrets.
       if (map.has(digestHex)) throw new ImproperlyConfigured(`${where}[${i}] repeats a key configured earlier`);
       const id = entry.id ?? entry.subject;
-      map.set(digestHex, Object.freeze({ digest: fromHex(digestHex), id, value: compile(entry, id) }));
+      map.set(digestHex, Object.freeze({ digestHex, id, value: compile(entry, id) }));
     });
     this.#byDigest = map;
   }
@@ -80,10 +80,10 @@ export class KeySet<T> {
 
   /** The record for `key`, or null. */
   find(key: string): KeyRecord<T> | null {
-    const digest = crypto().sha256(utf8(key));
-    const record = this.#byDigest.get(hex(digest));
-    // The map lookup is by a hash the caller cannot steer; the byte compare is constant-time anyway.
-    if (record === undefined || !timingSafeEqual(record.digest, digest)) return null;
+    const digestHex = crypto().sha256Hex(key);
+    const record = this.#byDigest.get(digestHex);
+    // The map lookup is by a hash the caller cannot steer; the compare is constant-time anyway.
+    if (record === undefined || !timingSafeEqualText(record.digestHex, digestHex)) return null;
     return record;
   }
 }
@@ -91,10 +91,4 @@ export class KeySet<T> {
 /** A presented key worth hashing: visible ASCII of sane length. */
 export function isPlausibleKey(key: string): boolean {
   return key.length <= MAX_API_KEY_LENGTH && KEY_CHARS.test(key);
-}
-
-function fromHex(text: string): Uint8Array {
-  const out = new Uint8Array(text.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(text.slice(i * 2, i * 2 + 2), 16);
-  return out;
 }
