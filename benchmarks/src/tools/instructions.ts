@@ -1,8 +1,9 @@
 // Instructions per request of one benchmark server, counted by valgrind's callgrind: about the
 // same count for the same code and requests whatever else the machine is doing (within a few
 // percent, as JIT and GC timing vary; compare counts taken with the same --warmup and --requests).
-// A diagnostic for owners on a noisy machine; not part of `pnpm bench`. The server runs uninstrumented through a warm-up,
-// then callgrind counts every thread (JIT and GC included) over the measured requests.
+// A diagnostic for owners on a noisy machine; not part of `pnpm bench`. The server runs
+// uninstrumented through a warm-up, then callgrind counts every thread (JIT and GC included) over
+// the measured requests.
 //   node --import tsx src/tools/instructions.ts fastify:none:reused fastify:auth-jwt-hs256:distinct [--warmup 4000] [--requests 4000]
 import autocannon from 'autocannon';
 import { execFileSync, spawn } from 'node:child_process';
