@@ -16,7 +16,6 @@ export interface HmacKey {
 export interface CryptoBackend {
   readonly name: string;
   sha256(data: Uint8Array): Uint8Array;
-  hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array;
   /** SHA-256 of the UTF-8 encoding of `text`, in lowercase hex. */
   sha256Hex(text: string): string;
   hmacKey(secret: Uint8Array): HmacKey;
@@ -41,7 +40,6 @@ export interface CryptoBackend {
 export const portableBackend: CryptoBackend = Object.freeze({
   name: 'portable',
   sha256: (data: Uint8Array) => sha256(data),
-  hmacSha256: (key: Uint8Array, data: Uint8Array) => hmac(sha256, key, data),
   sha256Hex: (text: string) => hex(sha256(utf8(text))),
   hmacKey: (secret: Uint8Array): HmacKey => {
     // The keyed inner/outer state is computed once; each MAC clones it.

@@ -5,26 +5,30 @@ import * as nodeCrypto from 'node:crypto';
 
 export type HmacDigest = 'sha256' | 'sha384' | 'sha512';
 
-const BLOCK: Readonly<Record<HmacDigest, number>> = { sha256: 64, sha384: 128, sha512: 128 };
+// Block and output sizes in bytes.
+const SIZE: Readonly<Record<HmacDigest, { readonly block: number; readonly output: number }>> = {
+  sha256: { block: 64, output: 32 },
+  sha384: { block: 128, output: 48 },
+  sha512: { block: 128, output: 64 },
+};
 // Longer messages (far beyond any cookie or token this library reads) take createHmac instead of
 // growing the scratch buffer further.
 const MAX_SCRATCH = 64 * 1024;
 
 type OneShot = (algorithm: string, data: Uint8Array | string, outputEncoding: string) => string | Buffer;
-const oneShot = (nodeCrypto as { hash?: unknown }).hash;
 
 /**
  * node:crypto's one-shot `hash` (Node 20.12+): no stream object per digest. Undefined where the
  * runtime lacks it or it disagrees with `createHash` on a probe (text input is UTF-8 in both).
  */
 export const hashOnce: OneShot | undefined = (() => {
-  if (typeof oneShot !== 'function') return undefined;
+  const candidate = (nodeCrypto as { hash?: unknown }).hash;
+  if (typeof candidate !== 'function') return undefined;
+  const once = candidate as OneShot;
   const probe = 'hash self-check \u00e9\u4e2d\ud83d\ude00';
+  const expected = nodeCrypto.createHash('sha256').update(probe, 'utf8').digest();
   try {
-    const agrees =
-      (oneShot as OneShot)('sha256', probe, 'hex') === nodeCrypto.createHash('sha256').update(probe, 'utf8').digest('hex') &&
-      Buffer.from((oneShot as OneShot)('sha256', Buffer.from(probe), 'buffer') as Buffer).equals(nodeCrypto.createHash('sha256').update(probe, 'utf8').digest());
-    return agrees ? (oneShot as OneShot) : undefined;
+    return once('sha256', probe, 'hex') === expected.toString('hex') && expected.equals(once('sha256', Buffer.from(probe), 'buffer') as Buffer) ? once : undefined;
   } catch {
     return undefined;
   }
@@ -44,11 +48,11 @@ export function hmacBase64url(digest: HmacDigest, secret: Uint8Array): (text: st
   const viaStream = (text: string): string => nodeCrypto.createHmac(digest, key).update(text, 'utf8').digest('base64url');
   if (hashOnce === undefined) return viaStream;
 
-  const block = BLOCK[digest];
+  const { block, output } = SIZE[digest];
   const hashed = secret.length > block ? nodeCrypto.createHash(digest).update(secret).digest() : secret;
   // Unpooled: these hold key material and must not share a slab with other Buffers.
   let inner = Buffer.allocUnsafeSlow(block + 512);
-  const outer = Buffer.allocUnsafeSlow(block + nodeCrypto.createHash(digest).digest().length);
+  const outer = Buffer.allocUnsafeSlow(block + output);
   inner.fill(0x36, 0, block);
   outer.fill(0x5c, 0, block);
   for (let i = 0; i < hashed.length; i++) {

@@ -1,5 +1,5 @@
 import { Buffer, isUtf8 } from 'node:buffer';
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { base64urlDecodedLength, base64urlDecodeStrict, base64urlEndIsCanonical, utf8DecodeStrict } from '../encoding.js';
 import type { CryptoBackend } from './backend.js';
 import { hashOnce, hmacBase64url } from './node-hmac.js';
@@ -71,7 +71,6 @@ const sha256Hex: (text: string) => string =
 export const nodeBackend: CryptoBackend = Object.freeze({
   name: 'node',
   sha256,
-  hmacSha256: (key: Uint8Array, data: Uint8Array): Uint8Array => createHmac('sha256', key).update(data).digest(),
   sha256Hex,
   hmacKey: (secret: Uint8Array) => ({ macBase64url: hmacBase64url('sha256', secret) }),
   base64urlText: (text: string): string => Buffer.from(text, 'utf8').toString('base64url'),

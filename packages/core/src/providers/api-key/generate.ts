@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { crypto } from '../../crypto/backend.js';
-import { hex, utf8 } from '../../encoding.js';
 import { parseOptions } from '../../options.js';
 import { INSPECT } from '../../secret.js';
 
@@ -31,7 +30,7 @@ const optionsSchema = z
  */
 export function hashApiKey(key: string): string {
   if (typeof key !== 'string' || key === '') throw new TypeError('hashApiKey: key must be a non-empty string');
-  return 'sha256:' + hex(crypto().sha256(utf8(key)));
+  return 'sha256:' + crypto().sha256Hex(key);
 }
 
 /**

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { AuthContext } from '../../context.js';
 import { crypto } from '../../crypto/backend.js';
-import { hex, utf8 } from '../../encoding.js';
 import { ImproperlyConfigured, InvalidToken } from '../../errors.js';
 import { parseOptions } from '../../options.js';
 import type { Authenticate } from '../../policy.js';
@@ -138,7 +137,7 @@ export function introspection(options: IntrospectionOptions): Authenticate {
     const token = bearerToken(req);
     if (token === null) return null;
     if (token.length > maxTokenLength) throw new InvalidToken();
-    const key = hex(crypto().sha256(utf8(token)));
+    const key = crypto().sha256Hex(token);
     let claims = cache.get(key, Date.now());
     if (claims !== undefined) {
       // Re-checked on every hit, so the cached answer is held to the same rules as a fresh one.
