@@ -251,11 +251,18 @@ export function createAuth(options: AuthOptions): AuthPolicy {
     }
   }
 
+  // The request whose synchronous attempt just said PENDING. An adapter then calls `authenticate`
+  // with it at once, which goes straight to the asynchronous chain instead of trying every twin
+  // again. (Skipping them is never wrong: the chain answers alike, only later.)
+  let pendingReq: AuthRequest | undefined;
+
   function authenticateSync(req: AuthRequest, authOptions?: AuthenticateOptions): AuthContext | null | Pending {
     if (!isAuthRequestLike(req)) throw new TypeError('authenticate: expected an AuthRequest');
     if (req.hasDuplicateCredentials) throw new InvalidRequest('Credentials were sent more than once.');
     const result = trySync(req);
-    return result === PENDING ? PENDING : accept(result, req, authOptions);
+    if (result !== PENDING) return accept(result, req, authOptions);
+    pendingReq = req;
+    return PENDING;
   }
 
   async function runChain(req: AuthRequest): Promise<unknown> {
@@ -275,7 +282,9 @@ export function createAuth(options: AuthOptions): AuthPolicy {
       if (!isAuthRequestLike(req)) throw new TypeError('authenticate: expected an AuthRequest');
       if (req.hasDuplicateCredentials) throw new InvalidRequest('Credentials were sent more than once.');
       // A chain that decides synchronously needs no timer; PENDING runs it again, asynchronously.
-      let result: unknown = trySync(req);
+      let result: unknown = PENDING;
+      if (req === pendingReq) pendingReq = undefined;
+      else result = trySync(req);
       if (result === PENDING) {
         try {
           result = await withTimeout(() => runChain(req), timeoutMs, req);

@@ -320,6 +320,21 @@ describe('policy authenticateSync', () => {
     expect(log.error).toHaveBeenCalledWith('authenticate hook failed', expect.objectContaining({ error: 'LeakyError' }));
   });
 
+  it('runs the twins once: authenticate right after a PENDING sync attempt goes straight to the hooks', async () => {
+    const twin = vi.fn((): typeof PENDING => PENDING);
+    const hook = vi.fn(async () => new AuthContext({ subject: 'a' }));
+    const policy = createAuth({ authenticate: withSyncTwin(hook, twin), logger: false });
+    const req = withHeaders({});
+    expect(policyAuthenticateSync(policy)!(req)).toBe(PENDING);
+    expect((await policy.authenticate(req))?.subject).toBe('a');
+    expect(twin).toHaveBeenCalledTimes(1);
+    expect(hook).toHaveBeenCalledTimes(1);
+    // Any other request (or the same one again) still tries the twins first.
+    expect((await policy.authenticate(req))?.subject).toBe('a');
+    expect((await policy.authenticate(withHeaders({})))?.subject).toBe('a');
+    expect(twin).toHaveBeenCalledTimes(3);
+  });
+
   it('is PENDING for a plain async hook, which has no twin, and never calls it', () => {
     const hook = vi.fn(async () => new AuthContext({ subject: 'a' }));
     const policy = createAuth({ authenticate: [hs256(), hook], logger: false });

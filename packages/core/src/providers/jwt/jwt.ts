@@ -85,8 +85,6 @@ export function jwt(options: JwtOptions): Authenticate {
     const hit = cached(token, now);
     if (hit !== undefined) return hit.context;
     if (!settings.defaultToContext) return PENDING;
-    // Asked again about the token it just handed off (the policy retries its twins): same answer.
-    if (handoff !== undefined && handoff.token === token) return PENDING;
     const verdict = verifySync(token, now, settings);
     if (verdict === PENDING) return PENDING;
     if (!('context' in verdict)) {
