@@ -1,23 +1,17 @@
 import { errors, flattenedVerify, importJWK, importSPKI } from 'jose';
 import { cryptoKeyShape } from './crypto-key.js';
-import { JWS_ALGORITHMS, type AsyncJwsVerify, type ImportedJwsKey, type JwsAlgorithm, type JwsKeyMaterial, type KeyShape } from './jws.js';
-
-// WebCrypto imports a key only for a named algorithm: one per key type, tried in turn, tells what a PEM or JWK holds.
-const PROBES: readonly JwsAlgorithm[] = ['RS256', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+import { JWS_ALGORITHMS, type AsyncJwsVerify, type JwsAlgorithm, type JwsKeyMaterial, type KeyShape } from './jws.js';
 
 /**
- * The portable path: imports `material` through jose once per algorithm (never per call), reads its
- * shape from the imported CryptoKey, and verifies with jose's `flattenedVerify` on the segments as
- * received. Never rejects; a key that will not import has a null shape.
+ * The portable path: a verifier for `alg` that imports `material` through jose (once, never per
+ * call) and verifies with jose's `flattenedVerify` on the segments as received. Rejects when the key
+ * will not import, or imports as something other than `shape`, what the caller read from it.
  */
-export async function joseJwsKey(material: JwsKeyMaterial): Promise<ImportedJwsKey<Promise<AsyncJwsVerify>>> {
-  const imported = new Map<JwsAlgorithm, Promise<CryptoKey>>();
-  const keyFor = (alg: JwsAlgorithm): Promise<CryptoKey> => {
-    let key = imported.get(alg);
-    if (key === undefined) imported.set(alg, (key = importFor(material, alg)));
-    return key;
-  };
-  return { shape: await shapeOf(material, keyFor), verifier: async (alg) => verifierFor(await keyFor(alg), alg) };
+export async function joseJwsVerifier(material: JwsKeyMaterial, shape: KeyShape, alg: JwsAlgorithm): Promise<AsyncJwsVerify> {
+  const key = await importFor(material, alg);
+  if (!sameShape(cryptoKeyShape(key), shape)) throw new TypeError('the imported key is not the key its encoding described');
+  const options = { algorithms: [alg] };
+  return (jws) => flattenedVerify(jws.flattened, key, options).then(() => true, failedCheck);
 }
 
 function importFor(material: JwsKeyMaterial, alg: JwsAlgorithm): Promise<CryptoKey> {
@@ -35,22 +29,10 @@ function importFor(material: JwsKeyMaterial, alg: JwsAlgorithm): Promise<CryptoK
   }
 }
 
-async function shapeOf(material: JwsKeyMaterial, keyFor: (alg: JwsAlgorithm) => Promise<CryptoKey>): Promise<KeyShape | null> {
-  if (material.type === 'secret') return { kty: 'oct' };
-  if (material.type === 'cryptokey') return cryptoKeyShape(material.key);
-  for (const alg of PROBES) {
-    try {
-      return cryptoKeyShape(await keyFor(alg));
-    } catch {
-      // Not a key of this type; the next probe may fit.
-    }
-  }
-  return null;
-}
-
-function verifierFor(key: CryptoKey, alg: JwsAlgorithm): AsyncJwsVerify {
-  const options = { algorithms: [alg] };
-  return (jws) => flattenedVerify(jws.flattened, key, options).then(() => true, failedCheck);
+function sameShape(a: KeyShape | null, b: KeyShape): boolean {
+  if (a === null || a.kty !== b.kty) return false;
+  if (a.kty === 'RSA') return b.kty === 'RSA' && a.modulusBits === b.modulusBits;
+  return a.kty === 'oct' || ('crv' in b && a.crv === b.crv);
 }
 
 // A bad signature or a JWS jose finds invalid is a failed check; anything else is a bug and must surface.

@@ -48,6 +48,19 @@ const policy = createAuth({
 });
 const esPolicy = createAuth({ logger: false, authenticate: jwt({ algorithms: ['ES256'], key: esPem }) });
 
+await check('a key that cannot verify the algorithm, or a PEM cut short, is refused at start-up', async () => {
+  const body = esPem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
+  const cut = `-----BEGIN PUBLIC KEY-----\n${body.slice(0, body.length - 12)}\n-----END PUBLIC KEY-----`;
+  for (const options of [{ algorithms: ['RS256'], key: esPem }, { algorithms: ['ES256'], key: cut }]) {
+    let thrown;
+    try {
+      jwt(options);
+    } catch (error) {
+      thrown = error;
+    }
+    equal(thrown?.name, 'ImproperlyConfigured', `error for ${options.algorithms[0]}`);
+  }
+});
 await check('HS256 token authenticates', async () => {
   const token = await new SignJWT({ sub: 'alice' }).setProtectedHeader({ alg: 'HS256' }).setIssuer('smoke').setAudience('api').setExpirationTime(now + 60).sign(hsKey);
   equal(await status(policy, { authorization: `Bearer ${token}` }), 'alice', 'subject');

@@ -20,41 +20,26 @@ export function requireAlgorithms(allowed: ReadonlySet<JwsAlgorithm>, served: Re
 }
 
 /**
- * Keys known at start-up (a secret, a public key, a local JWKS), each imported once per allowed
- * algorithm. On node:crypto the import is synchronous and a refused key throws here; on the
- * portable path the first request awaits the import and gets its ImproperlyConfigured.
+ * Keys known at start-up (a secret, a public key, a local JWKS), each checked now and imported once
+ * per allowed algorithm (see {@link importKeys}): a refused key throws here, on every runtime.
  */
 export class StaticKeys implements KeySource {
-  #set: KeySet | undefined;
-  readonly #pending: Promise<KeySet> | undefined;
+  readonly #set: KeySet;
 
   constructor(inputs: readonly KeyInput[], allowed: ReadonlySet<JwsAlgorithm>, matchKid: boolean, where: string) {
     const lease: KeyLease = { retired: false, validUntil: Infinity };
-    const imported = inputs.map((input) => importKeys(input, allowed, lease));
-    const ready = (lists: readonly (readonly VerificationKey[])[]): KeySet => {
-      const keys = lists.flat();
-      // A PEM's type is known only once imported: checked here as well as from the declarations.
-      requireAlgorithms(allowed, new Set(keys.map((key) => key.alg)), where);
-      return new KeySet(keys, matchKid);
-    };
-    if (imported.every((keys): keys is VerificationKey[] => Array.isArray(keys))) {
-      this.#set = ready(imported);
-      return;
-    }
-    this.#pending = Promise.all(imported).then((lists) => (this.#set = ready(lists)));
-    // Reported on the first request that needs the key, not as an unhandled rejection.
-    this.#pending.catch(() => {});
+    const keys = inputs.flatMap((input) => importKeys(input, allowed, lease));
+    // A PEM's type is known only from the key itself: checked here as well as from the declarations.
+    requireAlgorithms(allowed, new Set(keys.map((key) => key.alg)), where);
+    this.#set = new KeySet(keys, matchKid);
   }
 
-  key(alg: JwsAlgorithm, kid: string | undefined): VerificationKey | Promise<VerificationKey> {
-    const set = this.#set;
-    if (set !== undefined) return found(set, alg, kid);
-    return this.#pending!.then((ready) => found(ready, alg, kid));
+  key(alg: JwsAlgorithm, kid: string | undefined): VerificationKey {
+    return found(this.#set, alg, kid);
   }
 
-  keySync(alg: JwsAlgorithm, kid: string | undefined): VerificationKey | undefined {
-    const set = this.#set;
-    return set === undefined ? undefined : found(set, alg, kid);
+  keySync(alg: JwsAlgorithm, kid: string | undefined): VerificationKey {
+    return found(this.#set, alg, kid);
   }
 }
 

@@ -4,7 +4,7 @@ import { fetchJwks, type JwksFetchSettings } from './fetch-jwks.js';
 import { checkJwk } from './jwk.js';
 import { jwkKeyInput } from './key-input.js';
 import type { KeySource } from './key-source.js';
-import { importKeys, KeySet, type KeyLease, type VerificationKey } from './verification-key.js';
+import { importKeysNow, KeySet, type KeyLease, type VerificationKey } from './verification-key.js';
 
 // After a failed fetch with no fresh keys, callers get 503 (Retry-After: 1) for this long instead
 // of each starting another fetch against an endpoint that is down.
@@ -117,7 +117,7 @@ export class RemoteJwks implements KeySource {
         }
         const lease: KeyLease = { retired: false, validUntil: 0 };
         try {
-          const keys = await importKeys(jwkKeyInput(checked.key, 'jwt: remote JWKS key'), this.#settings.algorithms, lease);
+          const keys = await importKeysNow(jwkKeyInput(checked.key, 'jwt: remote JWKS key'), this.#settings.algorithms, lease);
           if (keys.length > 0) out.set(identity, { lease, keys });
         } catch {
           // A key that will not import is skipped, like any other unusable member of the set.

@@ -1,8 +1,9 @@
 import { crypto } from '../../crypto/backend.js';
-import { joseJwsKey } from '../../crypto/jose-jws.js';
+import { joseJwsVerifier } from '../../crypto/jose-jws.js';
 import { algorithmsFor, signatureLength, type AsyncJwsVerify, type ImportedJwsKey, type JwsAlgorithm, type JwsVerify, type KeyShape } from '../../crypto/jws.js';
 import { ImproperlyConfigured } from '../../errors.js';
 import type { KeyInput } from './key-input.js';
+import { declaredShape } from './key-shape.js';
 
 /** RSA keys below 2048 bits are refused (RFC 7518 §3.3). */
 const MIN_RSA_BITS = 2048;
@@ -25,19 +26,25 @@ export interface VerificationKey {
   /** True when `verify` answers synchronously (the installed backend's node:crypto path). */
   readonly sync: boolean;
   readonly lease: KeyLease;
+  /** Imports the key where that is still to do (portable path); rejects with ImproperlyConfigured when it will not. */
+  readonly prepare: () => Promise<unknown>;
 }
 
 /**
- * Imports `input` once and prepares a verifier for each allowed algorithm it serves: synchronously
- * through the installed backend when it can (node:crypto), otherwise through jose (asynchronous
- * import, then reuse). What the key is (type, curve, RSA size) is read from the imported key; one
- * that will not import or is refused gives ImproperlyConfigured naming the option.
+ * Imports `input` once and prepares a verifier for each allowed algorithm it serves. What the key
+ * is (type, curve, RSA size) is known now, so a key that is malformed, of the wrong kind or too
+ * small gives ImproperlyConfigured naming the option, at start-up, on every runtime:
+ * - through the installed backend (node:crypto), the key is imported now, synchronously, and read
+ *   from the imported key;
+ * - on the portable path, it is read from the key's encoding, and imported through jose on first
+ *   use (or by {@link importKeysNow}). An import that fails or disagrees with the encoding (a curve
+ *   point off its curve, say) then fails every check with the same ImproperlyConfigured.
  */
-export function importKeys(input: KeyInput, allowed: ReadonlySet<JwsAlgorithm>, lease: KeyLease): VerificationKey[] | Promise<VerificationKey[]> {
+export function importKeys(input: KeyInput, allowed: ReadonlySet<JwsAlgorithm>, lease: KeyLease): VerificationKey[] {
   const wanted = input.algorithms.filter((alg) => allowed.has(alg));
   if (wanted.length === 0) return [];
-  const make = (alg: JwsAlgorithm, shape: KeyShape, verify: JwsVerify | AsyncJwsVerify, sync: boolean): VerificationKey =>
-    Object.freeze({ alg, kid: input.kid, signatureLength: signatureLength(alg, shape), verify, sync, lease });
+  const make = (alg: JwsAlgorithm, shape: KeyShape, verify: JwsVerify | AsyncJwsVerify, sync: boolean, prepare: () => Promise<unknown>): VerificationKey =>
+    Object.freeze({ alg, kid: input.kid, signatureLength: signatureLength(alg, shape), verify, sync, lease, prepare });
   const sync = crypto().jwsKey;
   if (sync !== undefined) {
     let key: ImportedJwsKey<JwsVerify>;
@@ -46,21 +53,30 @@ export function importKeys(input: KeyInput, allowed: ReadonlySet<JwsAlgorithm>, 
     } catch {
       throw refused(input, null);
     }
-    const shape = accepted(key, input);
-    return served(shape, wanted).map((alg) => make(alg, shape, key.verifier(alg), true));
+    const shape = accepted(key.shape, input);
+    return served(shape, wanted).map((alg) => make(alg, shape, key.verifier(alg), true, imported));
   }
-  return joseJwsKey(input.material).then(async (key) => {
-    const shape = accepted(key, input);
-    try {
-      return await Promise.all(served(shape, wanted).map(async (alg) => make(alg, shape, await key.verifier(alg), false)));
-    } catch {
-      throw refused(input, null);
-    }
+  const shape = accepted(declaredShape(input.material), input);
+  return served(shape, wanted).map((alg) => {
+    let ready: Promise<AsyncJwsVerify> | undefined;
+    const prepare = (): Promise<AsyncJwsVerify> =>
+      (ready ??= joseJwsVerifier(input.material, shape, alg).catch(() => {
+        throw refused(input, null);
+      }));
+    return make(alg, shape, (jws) => prepare().then((verify) => verify(jws)), false, prepare);
   });
 }
 
-function accepted(key: ImportedJwsKey<unknown>, input: KeyInput): KeyShape {
-  const shape = key.shape;
+const imported = (): Promise<void> => Promise.resolve();
+
+/** {@link importKeys}, with every key imported before it resolves: rejects when one will not import. */
+export async function importKeysNow(input: KeyInput, allowed: ReadonlySet<JwsAlgorithm>, lease: KeyLease): Promise<VerificationKey[]> {
+  const keys = importKeys(input, allowed, lease);
+  await Promise.all(keys.map((key) => key.prepare()));
+  return keys;
+}
+
+function accepted(shape: KeyShape | null, input: KeyInput): KeyShape {
   if (shape === null || (shape.kty === 'RSA' && shape.modulusBits < MIN_RSA_BITS)) throw refused(input, shape);
   return shape;
 }
