@@ -166,6 +166,84 @@ describe('jwt verified-token cache admission', () => {
   });
 });
 
+describe('jwt concurrent verification of one token', () => {
+  // A toContext that resolves only when released, so that requests pile up behind it.
+  function gated(extra: Partial<JwtOptions> = {}) {
+    const waiting: (() => void)[] = [];
+    const toContext = vi.fn(async (claims: { sub?: string }) => {
+      await new Promise<void>((resolve) => waiting.push(resolve));
+      return new AuthContext({ subject: claims.sub ?? 'none', method: 'jwt' });
+    });
+    const auth = jwt({ algorithms: ['HS256'], secret: SECRET, toContext, ...extra } as JwtOptions);
+    // Waits until `calls` toContext calls are held (the portable backend checks signatures off
+    // the main thread), and a little longer so that any extra call would show, then lets them finish.
+    const release = async (calls = 1): Promise<void> => {
+      for (let i = 0; i < 400 && waiting.length < calls; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      for (const resolve of waiting.splice(0)) resolve();
+    };
+    return { auth, toContext, release };
+  }
+
+  it('shares one verification and one toContext among concurrent requests with a never-seen token', async () => {
+    const { auth, toContext, release } = gated({ cache: false });
+    const t = await token('HS256', SECRET, { sub: 'carol', exp: T0 + 600 });
+    const results = Promise.all(Array.from({ length: 20 }, () => auth(request(t))));
+    await release();
+    const contexts = await results;
+    expect(toContext).toHaveBeenCalledTimes(1);
+    expect(new Set(contexts).size).toBe(1);
+    expect(contexts[0]!.subject).toBe('carol');
+    // Shared only while under way: a later request verifies afresh (the cache is off).
+    const later = auth(request(t));
+    await release();
+    expect((await later)!.subject).toBe('carol');
+    expect(toContext).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not share between different tokens', async () => {
+    const { auth, toContext, release } = gated();
+    const tokens = await Promise.all(['a', 'b', 'c'].map((sub) => token('HS256', SECRET, { sub, exp: T0 + 600 })));
+    const results = Promise.all(tokens.map((t) => auth(request(t))));
+    await release(3);
+    expect((await results).map((c) => c!.subject)).toEqual(['a', 'b', 'c']);
+    expect(toContext).toHaveBeenCalledTimes(3);
+  });
+
+  it('refuses every waiting request when the shared verification fails, then forgets it', async () => {
+    const toContext = vi.fn(async () => {
+      await Promise.resolve();
+      return null;
+    });
+    const auth = jwt({ algorithms: ['HS256'], secret: SECRET, toContext } as unknown as JwtOptions);
+    const t = await token('HS256', SECRET, { exp: T0 + 600 });
+    await Promise.all(Array.from({ length: 5 }, () => expectInvalid(auth(request(t)))));
+    expect(toContext).toHaveBeenCalledTimes(1);
+    await expectInvalid(auth(request(t)));
+    expect(toContext).toHaveBeenCalledTimes(2);
+  });
+
+  it('refuses a token that expires while its shared verification is under way', async () => {
+    const { auth, release } = gated();
+    const t = await token('HS256', SECRET, { exp: T0 + 60 });
+    const results = Array.from({ length: 3 }, () => expectInvalid(auth(request(t))));
+    vi.setSystemTime((T0 + 120) * 1000);
+    await release();
+    await Promise.all(results);
+  });
+
+  it('still consults revoked for every request that shared a verification', async () => {
+    const revoked = vi.fn(async (claims: { jti?: string }) => claims.jti === 'gone');
+    const { auth, toContext, release } = gated({ revoked } as Partial<JwtOptions>);
+    const t = await token('HS256', SECRET, { sub: 'dave', jti: 'ok', exp: T0 + 600 });
+    const results = Promise.all(Array.from({ length: 4 }, () => auth(request(t))));
+    await release();
+    expect((await results).every((c) => c!.subject === 'dave')).toBe(true);
+    expect(toContext).toHaveBeenCalledTimes(1);
+    expect(revoked).toHaveBeenCalledTimes(4);
+  });
+});
+
 describe('jwt revoked hook', () => {
   it('is consulted on every request, cache hits included', async () => {
     let revoke = false;

@@ -21,7 +21,8 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
  * RFC 6750 header, the same body for every failure) for any token that does not pass, and
  * ServiceUnavailable (503) when a remote JWKS cannot be had. Options are checked now: a mistake
  * is ImproperlyConfigured. Keys are imported once; verified tokens are cached (re-checking time
- * claims, key currency and `revoked` on every hit).
+ * claims, key currency and `revoked` on every hit), and concurrent requests with one never-seen
+ * token share a single verification and `toContext` call (`revoked` still runs for each).
  *
  * @example
  * const auth = createAuth({
@@ -43,6 +44,24 @@ export function jwt(options: JwtOptions): Authenticate {
   // One token the synchronous twin prechecked before saying PENDING for its signature check; the
   // asynchronous call that follows at once takes it instead of parsing the token again.
   let handoff: { readonly token: string; readonly pre: Prechecked } | undefined;
+  // Verifications under way, by token: concurrent requests with one never-seen token share one
+  // signature check and one `toContext` call. Holds a token only while it is being verified.
+  const inflight = new Map<string, Promise<Verdict>>();
+
+  const verifyShared = (token: string, now: number, pre: Prechecked | undefined): Promise<Verdict> => {
+    let pending = inflight.get(token);
+    if (pending !== undefined) return pending;
+    pending = verify(token, now, settings, pre);
+    inflight.set(token, pending);
+    const settle = (): void => {
+      inflight.delete(token);
+    };
+    pending.then((verdict) => {
+      settle();
+      cache?.offer(token, verdict);
+    }, settle);
+    return pending;
+  };
 
   // The cached verdict for `token`, its time claims checked again; an expired one is dropped (401).
   const cached = (token: string, now: number): Verdict | undefined => {
@@ -66,8 +85,9 @@ export function jwt(options: JwtOptions): Authenticate {
       // The twin may have just parsed this very token and stopped at an asynchronous signature check.
       const pre = handoff !== undefined && handoff.token === token ? handoff.pre : undefined;
       handoff = undefined;
-      verdict = await verify(token, now, settings, pre);
-      cache?.offer(token, verdict);
+      verdict = await verifyShared(token, now, pre);
+      // A shared verification may have begun before this request: its time claims are this request's to check.
+      if (!checkTimes(verdict.times, Date.now() / 1000, rules)) throw new InvalidToken();
     }
     if (revoked !== undefined && (await revoked(verdict.claims, verdict.header)) !== false) throw new InvalidToken();
     return verdict.context;
