@@ -25,10 +25,23 @@ export default tseslint.config(
     },
   },
   {
-    // Plain scripts run by Node, Deno and Bun (core's runtime smoke test).
+    // Plain scripts run by Node, Deno, Bun and workerd (core's runtime smoke test).
     files: ['**/*.mjs'],
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', crypto: 'readonly', btoa: 'readonly', TextEncoder: 'readonly', Deno: 'readonly', Bun: 'readonly' },
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        crypto: 'readonly',
+        btoa: 'readonly',
+        TextEncoder: 'readonly',
+        Response: 'readonly',
+        fetch: 'readonly',
+        AbortSignal: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        Deno: 'readonly',
+        Bun: 'readonly',
+      },
     },
   },
   {
