@@ -192,11 +192,11 @@ describe('jwt options: public keys', () => {
     ['an RSA key under 2048 bits (PEM)', 'RS256', smallRsa.publicKey.export({ type: 'spki', format: 'pem' }), /is an RSA key under 2048 bits/],
     ['an RSA key under 2048 bits (JWK)', 'RS256', smallRsa.publicKey.export({ format: 'jwk' }), /is an RSA key under 2048 bits/],
     ['an RSA CryptoKey under 2048 bits', 'RS256', smallRsaCryptoKey, /is an RSA key under 2048 bits/],
-    ['a JWK with a short x', 'ES256', { ...P256.jwk, x: 'AAAA' }, /is not a valid RSA/],
     ['an SPKI PEM of an RSA-PSS key', 'RS256', generateKeyPairSync('rsa-pss', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }), /is not a valid RSA/],
     ['an SPKI PEM of an X25519 key', 'ES256', generateKeyPairSync('x25519').publicKey.export({ type: 'spki', format: 'pem' }), /is not a valid RSA/],
     ['an SPKI PEM of a secp256k1 key', 'ES256', generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey.export({ type: 'spki', format: 'pem' }), /is not a valid RSA/],
     ['an SPKI PEM cut short', 'ES256', truncatedPem(P256.pem), /is not a valid RSA/],
+    ['a JWK with a coordinate longer than its curve allows', 'ES256', { ...P256.jwk, x: Buffer.alloc(33, 1).toString('base64url') }, /is not a valid RSA/],
   ])('refuses %s at start-up, on every backend', (_label, alg, key, message) => {
     expect(build({ algorithms: [alg], key })).toThrow(ImproperlyConfigured);
     expect(build({ algorithms: [alg], key })).toThrow(message);
@@ -205,6 +205,7 @@ describe('jwt options: public keys', () => {
   it('refuses a key whose encoding is sound but which will not import: at start-up on node:crypto, on each use on the portable path', async () => {
     const offCurve = { kty: 'EC', crv: 'P-256', x: Buffer.alloc(32, 1).toString('base64url'), y: Buffer.alloc(32, 1).toString('base64url') };
     await expectRefusedOnImport({ algorithms: ['ES256'], key: offCurve }, /is not a valid RSA/);
+    await expectRefusedOnImport({ algorithms: ['ES256'], key: { ...P256.jwk, x: 'AAAA' } }, /is not a valid RSA/);
     await expectRefusedOnImport({ algorithms: ['ES256'], jwks: { keys: [offCurve] } }, /'jwks\.keys\.0' is not a valid RSA/);
   });
 

@@ -33,9 +33,11 @@ function jwkShape(jwk: PublicJwk): KeyShape | null {
   return n === null || e === null || !isPositive(e) ? null : rsaShape(n);
 }
 
-// Coordinates are exactly the curve's field size (RFC 7518 §6.2.1.2), as WebCrypto requires.
+// At most the curve's field size. RFC 7518 §6.2.1.2 asks for exactly that, but some issuers drop
+// leading zero bytes and node:crypto (like Node's WebCrypto) accepts such keys: the node entry
+// does, so this check does not refuse them either, and the import decides.
 function pointFits(coordinate: Uint8Array | null, crv: 'P-256' | 'P-384' | 'P-521'): boolean {
-  return coordinate?.length === COORDINATE_BYTES[crv];
+  return coordinate !== null && coordinate.length > 0 && coordinate.length <= COORDINATE_BYTES[crv];
 }
 
 const COORDINATE_BYTES = { 'P-256': 32, 'P-384': 48, 'P-521': 66 } as const;
