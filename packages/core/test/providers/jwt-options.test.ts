@@ -14,8 +14,8 @@ const build = (options: unknown) => () => jwt(options as JwtOptions);
 /**
  * What a key is (type, curve, RSA size) is known at start-up on every runtime: node:crypto imports
  * the key at construction, the portable path reads its encoding. Only a key whose encoding is sound
- * but which no import accepts (a point off its curve) is left to the portable path's first request,
- * which fails closed with the same ImproperlyConfigured.
+ * but which no import accepts (a point off its curve, a coordinate too short) is left to the portable
+ * path's first request, which fails closed with the same ImproperlyConfigured.
  */
 async function expectRefusedOnImport(options: { algorithms: readonly ['ES256' | 'RS256'] } & Record<string, unknown>, message: RegExp): Promise<void> {
   let auth: ReturnType<typeof jwt>;
