@@ -59,11 +59,17 @@ export function importKeys(input: KeyInput, allowed: ReadonlySet<JwsAlgorithm>, 
   const shape = accepted(declaredShape(input.material), input);
   return served(shape, wanted).map((alg) => {
     let ready: Promise<AsyncJwsVerify> | undefined;
+    // Once imported, checks call the verifier directly, without waiting on the import again.
+    let verifier: AsyncJwsVerify | undefined;
     const prepare = (): Promise<AsyncJwsVerify> =>
-      (ready ??= joseJwsVerifier(input.material, shape, alg).catch(() => {
-        throw refused(input, null);
-      }));
-    return make(alg, shape, (jws) => prepare().then((verify) => verify(jws)), false, prepare);
+      (ready ??= joseJwsVerifier(input.material, shape, alg).then(
+        (imported) => (verifier = imported),
+        () => {
+          throw refused(input, null);
+        },
+      ));
+    const verify: AsyncJwsVerify = (jws) => (verifier !== undefined ? verifier(jws) : prepare().then((imported) => imported(jws)));
+    return make(alg, shape, verify, false, prepare);
   });
 }
 
